@@ -1,0 +1,128 @@
+"""The Temporal worker process: runs uprflow's workflows and activities.
+
+Run it with ``uprflow worker`` (or ``python worker.py``). It connects to the configured
+Temporal server (retrying while it comes up), registers the search attributes the workflows
+use, applies database migrations, starts the checkpoint workflow if it is not running, and
+polls the task queue until SIGINT/SIGTERM, when it drains in-flight work and exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from store.db import create_engine, migrate
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.worker import Worker
+
+from activities.checkpoints import CheckpointActivities
+from uprflow.config import Settings, get_settings
+from uprflow.logging import configure_logging, get_logger
+from uprflow.temporal import connect, ensure_search_attributes
+from workflows.checkpoints import (
+    CHECKPOINT_WORKFLOW_ID,
+    CheckpointLoopInput,
+    LedgerCheckpointWorkflow,
+)
+
+log = get_logger("uprflow.worker")
+
+#: Every workflow class the worker runs.
+WORKFLOWS: Sequence[type] = (LedgerCheckpointWorkflow,)
+
+
+def build_activities(engine: sa.Engine) -> list[Any]:
+    """The activity callables, bound to their dependencies (the composition root)."""
+    checkpoints = CheckpointActivities(engine)
+    return [checkpoints.record_checkpoint]
+
+
+def build_worker(client: Client, settings: Settings, engine: sa.Engine) -> Worker:
+    """A worker for ``settings.temporal_task_queue`` with every workflow and activity."""
+    return Worker(
+        client,
+        task_queue=settings.temporal_task_queue,
+        workflows=list(WORKFLOWS),
+        activities=build_activities(engine),
+        # Why: ledger activities are synchronous SQLAlchemy calls; they run on threads so
+        # they never block the event loop that drives workflow tasks.
+        activity_executor=ThreadPoolExecutor(max_workers=16),
+    )
+
+
+async def connect_with_retry(settings: Settings, timeout_s: float = 60.0) -> Client:
+    """Connect to Temporal, retrying while the server starts (up to ``timeout_s``)."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        try:
+            return await connect(settings)
+        except Exception as exc:
+            if asyncio.get_running_loop().time() > deadline:
+                raise RuntimeError(
+                    f"cannot reach Temporal at {settings.effective_temporal_address}: {exc}"
+                ) from exc
+            log.info("waiting for Temporal", address=settings.effective_temporal_address)
+            await asyncio.sleep(1.0)
+
+
+async def ensure_checkpoint_workflow(client: Client, settings: Settings) -> None:
+    """Start the checkpoint loop unless it already runs (idempotent across restarts)."""
+    await client.start_workflow(
+        LedgerCheckpointWorkflow.run,
+        CheckpointLoopInput(interval_seconds=settings.checkpoint_interval_seconds),
+        id=CHECKPOINT_WORKFLOW_ID,
+        task_queue=settings.temporal_task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        execution_timeout=None,
+        run_timeout=None,
+        task_timeout=timedelta(seconds=10),
+    )
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
+    """Run the worker until ``stop`` is set."""
+    client = await connect_with_retry(settings)
+    added = await ensure_search_attributes(client, settings.temporal_namespace)
+    if added:
+        log.info("registered search attributes", added=added)
+    migrate(settings.ledger_url)
+    engine = create_engine(settings.ledger_url)
+    try:
+        worker = build_worker(client, settings, engine)
+        async with worker:
+            await ensure_checkpoint_workflow(client, settings)
+            log.info(
+                "worker started",
+                task_queue=settings.temporal_task_queue,
+                temporal=settings.effective_temporal_address,
+                namespace=settings.temporal_namespace,
+            )
+            await stop.wait()
+            log.info("worker stopping")
+    finally:
+        engine.dispose()
+
+
+def main() -> None:
+    """Entry point of ``uprflow worker``."""
+    settings = get_settings()
+    configure_logging(settings)
+
+    async def _main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_worker(settings, stop)
+
+    asyncio.run(_main())
+
+
+if __name__ == "__main__":
+    main()

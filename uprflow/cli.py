@@ -1,2 +1,64 @@
-"""uprflow CLI."""
-def main() -> None: ...
+"""The ``uprflow`` command line (typer)."""
+
+from __future__ import annotations
+
+import typer
+
+from uprflow.config import get_settings
+from uprflow.logging import configure_logging
+
+app = typer.Typer(
+    name="uprflow",
+    help="Run a country's Universal Periodic Review cycle as workflows over a verifiable ledger.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.command()
+def up() -> None:
+    """Start the embedded stack: Temporal dev server, worker and API; Ctrl-C stops all."""
+    from uprflow.stack import AlreadyRunning, Stack
+
+    settings = get_settings()
+    configure_logging(settings)
+    try:
+        code = Stack(settings).run()
+    except AlreadyRunning as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    raise typer.Exit(code)
+
+
+@app.command()
+def worker() -> None:
+    """Run the Temporal worker alone (the production shape)."""
+    import worker as worker_module
+
+    worker_module.main()
+
+
+@app.command()
+def api() -> None:
+    """Run the HTTP API alone (uvicorn; UPRFLOW_API_HOST / UPRFLOW_API_PORT)."""
+    import uvicorn
+
+    settings = get_settings()
+    configure_logging(settings)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=settings.api_host,
+        port=settings.api_port,
+        log_config=None,
+        proxy_headers=True,
+    )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     temporal_tls: bool = Field(False, description="connect to Temporal over TLS")
     temporal_port: int = Field(7233, description="gRPC port of the embedded dev server")
     temporal_ui_port: int = Field(8233, description="Web UI port of the embedded dev server")
+    checkpoint_interval_seconds: int = Field(
+        3600, ge=1, description="how often the worker records a ledger checkpoint"
+    )
     api_host: str = Field("127.0.0.1", description="interface the HTTP API binds")
     api_port: int = Field(8000, description="port of the HTTP API")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING, ERROR")
@@ -59,9 +62,10 @@ class Settings(BaseSettings):
         if self.env != "production":
             return self
         problems: list[str] = []
-        if self.secret_key.get_secret_value() == DEV_SECRET or len(
-            self.secret_key.get_secret_value()
-        ) < 32:
+        if (
+            self.secret_key.get_secret_value() == DEV_SECRET
+            or len(self.secret_key.get_secret_value()) < 32
+        ):
             problems.append("UPRFLOW_SECRET_KEY must be set to a random value of 32+ characters")
         if self.database_url is None or self.database_url.startswith("sqlite"):
             problems.append("UPRFLOW_DATABASE_URL must point to PostgreSQL")

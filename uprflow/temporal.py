@@ -53,9 +53,7 @@ async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:
         ListSearchAttributesRequest(namespace=namespace)
     )
     known = set(existing.custom_attributes) | set(existing.system_attributes)
-    missing = {
-        k.name: k.indexed_value_type for k in SEARCH_ATTRIBUTES if k.name not in known
-    }
+    missing = {k.name: k.indexed_value_type for k in SEARCH_ATTRIBUTES if k.name not in known}
     if missing:
         await client.operator_service.add_search_attributes(
             AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)

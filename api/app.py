@@ -1,0 +1,65 @@
+"""The FastAPI application (composition root for the HTTP side)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from store.db import create_engine, migrate
+
+from api.health import (
+    Component,
+    HealthReport,
+    check_database,
+    check_temporal,
+    check_worker,
+    report,
+)
+from api.runtime import Runtime, TemporalHandle
+from uprflow import __version__
+from uprflow.config import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API for ``settings`` (the environment's by default)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        migrate(settings.ledger_url)
+        engine = create_engine(settings.ledger_url)
+        app.state.runtime = Runtime(settings, engine, TemporalHandle(settings))
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="uprflow",
+        version=__version__,
+        summary="The UPR cycle of a State, run as workflows over a verifiable ledger.",
+        lifespan=lifespan,
+    )
+
+    @app.get(
+        "/health",
+        response_model=HealthReport,
+        summary="Health of the API, the ledger database, Temporal and the worker",
+        responses={503: {"model": HealthReport, "description": "a component is down"}},
+        tags=["operations"],
+    )
+    async def health(request: Request) -> JSONResponse:
+        rt: Runtime = request.app.state.runtime
+        client = await rt.temporal.get()
+        components = {
+            "api": Component(status="up", detail=f"uprflow {__version__}"),
+            "database": check_database(rt.engine),
+            "temporal": await check_temporal(client, rt.temporal.last_error),
+            "worker": await check_worker(client, rt.settings.temporal_task_queue),
+        }
+        body = report(components)
+        return JSONResponse(body.model_dump(), status_code=200 if body.status == "up" else 503)
+
+    return app

@@ -1,0 +1,5 @@
+"""``python -m uprflow`` runs the CLI."""
+
+from uprflow.cli import main
+
+main()
