@@ -16,7 +16,8 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from store.db import create_engine, migrate
+from store.db import make_engine
+from store.migrate import migrate
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.worker import Worker
@@ -92,7 +93,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     if added:
         log.info("registered search attributes", added=added)
     migrate(settings.ledger_url)
-    engine = create_engine(settings.ledger_url)
+    engine = make_engine(settings.ledger_url)
     try:
         worker = build_worker(client, settings, engine)
         async with worker:

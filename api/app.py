@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from store.db import create_engine, migrate
+from store.db import make_engine
+from store.migrate import migrate
 
 from api.health import (
     Component,
@@ -20,6 +21,9 @@ from api.health import (
 from api.runtime import Runtime, TemporalHandle
 from uprflow import __version__
 from uprflow.config import Settings, get_settings
+from uprflow.logging import get_logger
+
+log = get_logger("uprflow.api")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -28,8 +32,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        migrate(settings.ledger_url)
-        engine = create_engine(settings.ledger_url)
+        try:
+            migrate(settings.ledger_url)
+        except Exception as exc:
+            # Why: the API must still start and say what is wrong in /health (503) rather
+            # than crash-loop while the database is unreachable; the worker migrates too.
+            log.error("ledger migration failed; /health reports the database", error=str(exc))
+        engine = make_engine(settings.ledger_url)
         app.state.runtime = Runtime(settings, engine, TemporalHandle(settings))
         try:
             yield

@@ -85,7 +85,10 @@ async def check_worker(client: Client | None, task_queue: str) -> Component:
             )
     except Exception as exc:
         return Component(status="down", detail=f"{type(exc).__name__}: {exc}"[:300])
-    detail = f"task queue {task_queue!r}: {found['workflow']} workflow, {found['activity']} activity pollers"
+    detail = (
+        f"task queue {task_queue!r}: {found['workflow']} workflow, "
+        f"{found['activity']} activity pollers"
+    )
     return Component(status="up" if all(found.values()) else "down", detail=detail)
 
 

@@ -25,6 +25,13 @@ from temporalio.testing import WorkflowEnvironment
 from uprflow.temporal import SEARCH_ATTRIBUTES, dev_server_path, test_server_path
 
 PG_ENV = "UPRFLOW_TEST_POSTGRES_URL"
+#: The dev server must not phone home (version check, UI news feed): nothing leaves the machine.
+DEV_SERVER_OFFLINE_ARGS = [
+    "--dynamic-config-value",
+    "frontend.enableServerVersionCheck=false",
+    "--ui-disable-news-fetch",
+    "--headless",
+]
 _IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
@@ -87,7 +94,7 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
         data_converter=pydantic_data_converter,
         dev_server_existing_path=dev_server_path(),
         search_attributes=SEARCH_ATTRIBUTES,
-        dev_server_extra_args=["--ui-disable-news-fetch", "--headless"],
+        dev_server_extra_args=DEV_SERVER_OFFLINE_ARGS,
     )
     try:
         yield env

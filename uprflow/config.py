@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     )
     temporal_address: str | None = Field(
         None,
-        description="host:port of a Temporal frontend; unset means `uprflow up` embeds a dev server",
+        description="host:port of a Temporal frontend; unset: `uprflow up` embeds a dev server",
     )
     temporal_namespace: str = Field("default", description="Temporal namespace")
     temporal_task_queue: str = Field("uprflow", description="task queue of the worker")

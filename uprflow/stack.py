@@ -165,9 +165,13 @@ class Stack:
             str(s.temporal_port),
             "--ui-port",
             str(s.temporal_ui_port),
+            # Why: the server otherwise asks version-info.temporal.io for updates; uprflow
+            # reaches nothing beyond this machine at run time.
+            "--dynamic-config-value",
+            "frontend.enableServerVersionCheck=false",
             "--ui-disable-news-fetch",
             "--log-level",
-            "warn",
+            "error",
             *search_attribute_cli_args(),
         ]
         if s.temporal_namespace != "default":
@@ -260,9 +264,8 @@ class Stack:
             while not self._stop_requested:
                 dead = [c for c in self.children if not c.alive()]
                 if dead:
-                    self.console.print(
-                        f"[red]{dead[0].name} exited (code {dead[0].proc.returncode if dead[0].proc else '?'}); stopping[/red]"
-                    )
+                    rc = dead[0].proc.returncode if dead[0].proc else "?"
+                    self.console.print(f"[red]{dead[0].name} exited (code {rc}); stopping[/red]")
                     code = 1
                     break
                 time.sleep(0.25)
