@@ -16,13 +16,13 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from store.db import make_engine
-from store.migrate import migrate
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.worker import Worker
 
 from activities.checkpoints import CheckpointActivities
+from store.db import make_engine
+from store.migrate import migrate
 from uprflow.config import Settings, get_settings
 from uprflow.logging import configure_logging, get_logger
 from uprflow.temporal import connect, ensure_search_attributes

@@ -7,8 +7,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from store.db import make_engine
-from store.migrate import migrate
 
 from api.health import (
     Component,
@@ -19,6 +17,8 @@ from api.health import (
     report,
 )
 from api.runtime import Runtime, TemporalHandle
+from store.db import make_engine
+from store.migrate import migrate
 from uprflow import __version__
 from uprflow.config import Settings, get_settings
 from uprflow.logging import get_logger
