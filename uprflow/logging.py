@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -29,7 +30,7 @@ def cycle_id_from_workflow_id(workflow_id: str) -> str | None:
     return f"cycle-{m['country']}-{m['cycle']}" if m else None
 
 
-def _temporal_context(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+def _temporal_context(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """Flatten Temporal's ``temporal_workflow`` / ``temporal_activity`` extras into fields."""
     record = event.get("_record")
     wf = getattr(record, "temporal_workflow", None) if record is not None else None
@@ -99,10 +100,11 @@ def configure_logging(settings: Settings, *, stream: Any = None) -> None:
     )
 
 
-def _identity(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+def _identity(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     return event
 
 
 def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:
     """A structlog logger bound to ``name``."""
-    return structlog.stdlib.get_logger(name)  # type: ignore[no-any-return]
+    logger: structlog.stdlib.BoundLogger = structlog.stdlib.get_logger(name)
+    return logger

@@ -31,7 +31,7 @@ DUE_AT = SearchAttributeKey.for_datetime("DueAt")
 #: Every custom search attribute the workflows upsert.
 SEARCH_ATTRIBUTES: tuple[SearchAttributeKey, ...] = (COUNTRY, CYCLE, STAGE, ASSIGNEE, DUE_AT)
 
-_CLI_TYPE_NAMES = {
+_CLI_TYPE_NAMES: dict[int, str] = {
     IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD: "Keyword",
     IndexedValueType.INDEXED_VALUE_TYPE_INT: "Int",
     IndexedValueType.INDEXED_VALUE_TYPE_DATETIME: "Datetime",
@@ -43,7 +43,8 @@ def search_attribute_cli_args() -> list[str]:
     """``--search-attribute Name=Type`` arguments for ``temporal server start-dev``."""
     args: list[str] = []
     for key in SEARCH_ATTRIBUTES:
-        args += ["--search-attribute", f"{key.name}={_CLI_TYPE_NAMES[key.indexed_value_type]}"]
+        type_name = _CLI_TYPE_NAMES[int(key.indexed_value_type)]
+        args += ["--search-attribute", f"{key.name}={type_name}"]
     return args
 
 
@@ -53,7 +54,11 @@ async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:
         ListSearchAttributesRequest(namespace=namespace)
     )
     known = set(existing.custom_attributes) | set(existing.system_attributes)
-    missing = {k.name: k.indexed_value_type for k in SEARCH_ATTRIBUTES if k.name not in known}
+    missing: dict[str, IndexedValueType.ValueType] = {
+        k.name: IndexedValueType.ValueType(int(k.indexed_value_type))
+        for k in SEARCH_ATTRIBUTES
+        if k.name not in known
+    }
     if missing:
         await client.operator_service.add_search_attributes(
             AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 from temporalio.client import WorkflowExecutionStatus
+from temporalio.testing import WorkflowEnvironment
 
 from tests.netguard import foreign_connects
 from uprflow.config import Settings
@@ -255,3 +256,23 @@ def test_the_stack_reaches_nothing_but_loopback(up_env: dict[str, str], tmp_path
     trace = trace_file.read_text()
     assert "connect(" in trace  # the trace did capture the stack's own connections
     assert foreign_connects(trace) == []
+
+
+def test_up_uses_an_external_temporal_when_configured(
+    up_env: dict[str, str], dev_env: WorkflowEnvironment
+) -> None:
+    """With UPRFLOW_TEMPORAL_ADDRESS set, `uprflow up` starts no server of its own."""
+    env = dict(up_env, UPRFLOW_TEMPORAL_ADDRESS=dev_env.client.service_client.config.target_host)
+    env["UPRFLOW_TEMPORAL_TASK_QUEUE"] = f"external-{env['UPRFLOW_API_PORT']}"
+    up = UpProcess(env)
+    try:
+        health = up.wait_healthy()
+        kids = _descendants(up.proc.pid)
+        cmdlines = [Path(f"/proc/{pid}/cmdline").read_text(errors="replace") for pid in kids]
+    finally:
+        code, _ = up.stop()
+    assert code == 0
+    assert health["components"]["temporal"]["detail"] == env["UPRFLOW_TEMPORAL_ADDRESS"]
+    assert not any("start-dev" in c for c in cmdlines)
+    assert not (Path(env["UPRFLOW_DATA_DIR"]) / "temporal.db").exists()
+    assert "Temporal UI" not in up.output()
