@@ -1,0 +1,155 @@
+"""Walk a hash chain and name the first bad position and what is wrong with it.
+
+STANDARD LIBRARY ONLY: ``tools/verify_export.py`` embeds this module verbatim (a test checks
+the copy), so an auditor can verify an export without installing uprflow.
+
+A row is ``(position, prev_hash, hash, body, cols_ok, claims_ok)`` in storage order:
+``position`` where the row sits (the table column or the export line), ``body`` the hashed
+bytes (canonical JSON of the envelope, which claims its own ``position`` and the
+``prev_position`` of its predecessor), ``cols_ok`` whether the row's other fields agree with
+the body, ``claims_ok`` whether the body's claimed positions fit the storage order (``None``:
+compute it here). The fast path only hashes; the rare bad row is classified by looking at its
+neighbours:
+
+- altered   the body no longer hashes to the stored hash, a field disagrees with the body,
+            or a predecessor was rewritten (its successor recorded another hash)
+- removed   a row claims a predecessor that is missing
+- inserted  a row that its neighbours do not link to
+- reordered rows whose claimed positions run backwards
+- truncated the log ends before a checkpoint (or the export's recorded head)
+
+Positions are allocated without gaps under the writer lock, so the first missing position
+after an accepted row ``p`` is ``p + 1``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+GENESIS = bytes(32)
+
+Row = tuple[int, bytes, bytes, bytes, bool, "bool | None"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The first defect found: where and what."""
+
+    position: int
+    kind: str  # altered | removed | inserted | reordered | truncated
+    detail: str
+
+
+@dataclass(frozen=True)
+class WalkResult:
+    """Outcome of a walk: rows accepted, the last good position and hash, the first problem."""
+
+    checked: int
+    last_position: int
+    last_hash: bytes
+    problem: Problem | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _claims(body: bytes) -> tuple[int, int] | None:
+    try:
+        doc = json.loads(body)
+        return int(doc["position"]), int(doc["prev_position"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def walk(rows: Iterable[Row], checkpoints: Mapping[int, bytes] | None = None) -> WalkResult:
+    """Check every row; stop at the first problem. ``checkpoints``: position -> head hash."""
+    cps = dict(checkpoints or {})
+    sha256 = hashlib.sha256
+    it: Iterator[Row] = iter(rows)
+    last_pos, last_hash, last_prev = 0, GENESIS, GENESIS
+    checked = 0
+    for row in it:
+        pos, prev_hash, hsh, body, cols_ok, claims_ok = row
+        if claims_ok is None:
+            c = _claims(body)
+            claims_ok = c is not None and c == (pos, last_pos)
+        if (
+            cols_ok
+            and claims_ok
+            and prev_hash == last_hash
+            and sha256(prev_hash + body).digest() == hsh
+        ):
+            if pos in cps and cps.pop(pos) != hsh:
+                problem = Problem(
+                    pos,
+                    "altered",
+                    "the chain up to here was rewritten: head hash differs "
+                    "from the checkpoint recorded for this position",
+                )
+                return WalkResult(checked, last_pos, last_hash, problem)
+            last_pos, last_prev, last_hash = pos, prev_hash, hsh
+            checked += 1
+            continue
+        nxt = next(it, None)
+        problem = _classify(row, nxt, last_pos, last_hash, last_prev)
+        return WalkResult(checked, last_pos, last_hash, problem)
+    pending = [p for p in cps if p > last_pos]
+    if pending:
+        cp = max(pending)
+        problem = Problem(
+            last_pos + 1,
+            "truncated",
+            f"the log ends at position {last_pos} but a checkpoint covers position {cp}",
+        )
+        return WalkResult(checked, last_pos, last_hash, problem)
+    return WalkResult(checked, last_pos, last_hash, None)
+
+
+def _classify(
+    row: Row, nxt: Row | None, last_pos: int, last_hash: bytes, last_prev: bytes
+) -> Problem:
+    pos, prev_hash, hsh, body, cols_ok, _ = row
+    if not cols_ok:
+        return Problem(pos, "altered", "a stored field disagrees with the hashed body")
+    if hashlib.sha256(prev_hash + body).digest() != hsh:
+        return Problem(pos, "altered", "the body does not hash to the stored hash")
+    claims = _claims(body)
+    if claims is None:
+        return Problem(pos, "altered", "the hashed body does not name its positions")
+    claimed_pos, claimed_prev = claims
+    if last_pos > 0 and prev_hash == last_prev:
+        return Problem(
+            last_pos,
+            "inserted",
+            f"position {last_pos} is not part of the chain: the next event links past it",
+        )
+    nxt_claims = _claims(nxt[3]) if nxt is not None else None
+    if pos <= last_pos or (nxt_claims is not None and nxt_claims[0] < claimed_pos):
+        first = min(claimed_pos, nxt_claims[0]) if nxt_claims else min(claimed_pos, pos)
+        return Problem(first, "reordered", "events appear out of their recorded order")
+    if claimed_prev > last_pos:
+        return Problem(
+            last_pos + 1,
+            "removed",
+            f"event at position {claimed_pos} names predecessor {claimed_prev}, "
+            f"but the log jumps from {last_pos}",
+        )
+    if claimed_pos < pos:
+        return Problem(
+            claimed_pos, "inserted", f"event recorded at {claimed_pos} was pushed to {pos}"
+        )
+    if claimed_prev == last_pos and last_pos > 0:
+        if nxt is not None and nxt[1] == last_hash:
+            return Problem(pos, "inserted", "this event is not linked into the chain")
+        return Problem(
+            last_pos,
+            "altered",
+            f"its hash differs from the one position {pos} recorded (rewritten and rehashed)",
+        )
+    if claimed_pos != pos:
+        return Problem(pos, "altered", f"the body claims position {claimed_pos}")
+    return Problem(pos, "altered", "the link to the previous event is broken")
