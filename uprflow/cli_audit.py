@@ -64,7 +64,7 @@ def verify_cmd(
                         "position": problem.position,
                         "kind": problem.kind,
                         "detail": problem.detail,
-                    },  # fmt: skip
+                    },
                 }
             )
         )
