@@ -1,0 +1,112 @@
+"""Tampering with raw SQL, the way a privileged attacker would (triggers dropped first)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+
+import rfc8785
+import sqlalchemy as sa
+
+from store.checkpoints import record_checkpoint
+from store.ledger import Ledger
+from tests.store.conftest import drop_triggers
+from tests.store.scenario import new, notice
+
+N = 10
+
+
+def fill(ledger: Ledger) -> None:
+    """Ten events over three streams, then a checkpoint at the head."""
+    for i in range(1, N + 1):
+        ledger.append(f"s{i % 3}", [new(notice("C1", i))])
+    record_checkpoint(ledger.engine)
+
+
+def _row(conn: sa.Connection, position: int) -> sa.Row:
+    row = conn.exec_driver_sql(
+        f"SELECT position, body, prev_hash, hash FROM events WHERE position = {position}"
+    ).one()
+    return row
+
+
+def _set(conn: sa.Connection, position: int, **values: object) -> None:
+    sets = ", ".join(f"{k} = :{k}" for k in values)
+    conn.execute(sa.text(f"UPDATE events SET {sets} WHERE position = :p"), {**values, "p": position})
+
+
+def alter_body(conn: sa.Connection) -> None:
+    body = bytes(_row(conn, 5).body).replace(b'"n-5"', b'"n-X"')
+    _set(conn, 5, body=body)
+
+
+def alter_column(conn: sa.Connection) -> None:
+    _set(conn, 5, stream_id="evil")
+
+
+def alter_and_rehash(conn: sa.Connection) -> None:
+    row = _row(conn, 5)
+    body = bytes(row.body).replace(b'"n-5"', b'"n-X"')
+    _set(conn, 5, body=body, hash=hashlib.sha256(bytes(row.prev_hash) + body).digest())
+
+
+def remove(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("DELETE FROM events WHERE position = 5")
+
+
+def remove_first(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("DELETE FROM events WHERE position = 1")
+
+
+def insert(conn: sa.Connection) -> None:
+    """Make room at 5 and insert a forged, correctly linked event there."""
+    conn.exec_driver_sql("UPDATE events SET position = position + 1000 WHERE position >= 5")
+    conn.exec_driver_sql("UPDATE events SET position = position - 999 WHERE position >= 1000")
+    prev = _row(conn, 4)
+    doc = json.loads(bytes(prev.body))
+    doc.update(position=5, prev_position=4, event_id=str(uuid.uuid4()), stream_id="forged",
+               stream_version=1)  # fmt: skip
+    body = rfc8785.dumps(doc)
+    conn.execute(
+        sa.text(
+            "INSERT INTO events (position, event_id, stream_id, stream_version, event_type, "
+            "schema_version, cycle_id, occurred_at, recorded_at, body, prev_hash, hash) VALUES "
+            "(5, :event_id, 'forged', 1, :event_type, :schema_version, :cycle_id, :occurred_at, "
+            ":recorded_at, :body, :prev, :hash)"
+        ),
+        {**{k: doc[k] for k in ("event_id", "event_type", "schema_version", "cycle_id",
+                                "occurred_at", "recorded_at")},  # fmt: skip
+         "body": body, "prev": bytes(prev.hash),
+         "hash": hashlib.sha256(bytes(prev.hash) + body).digest()},
+    )
+
+
+def reorder(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("UPDATE events SET position = -1 WHERE position = 5")
+    conn.exec_driver_sql("UPDATE events SET position = 5 WHERE position = 6")
+    conn.exec_driver_sql("UPDATE events SET position = 6 WHERE position = -1")
+
+
+def truncate(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("DELETE FROM events WHERE position >= 8")
+
+
+#: name -> (tamper, expected first bad position, expected kind)
+TAMPERS: dict[str, tuple[Callable[[sa.Connection], None], int, str]] = {
+    "altered-body": (alter_body, 5, "altered"),
+    "altered-column": (alter_column, 5, "altered"),
+    "altered-rehashed": (alter_and_rehash, 5, "altered"),
+    "removed": (remove, 5, "removed"),
+    "removed-first": (remove_first, 1, "removed"),
+    "inserted": (insert, 5, "inserted"),
+    "reordered": (reorder, 5, "reordered"),
+    "truncated": (truncate, 8, "truncated"),
+}
+
+
+def tamper(engine: sa.Engine, name: str) -> None:
+    drop_triggers(engine)
+    with engine.begin() as conn:
+        TAMPERS[name][0](conn)
