@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from domain import events as ev
 from domain.envelope import EventEnvelope
 from domain.state import CycleState, RecommendationState, StageState, TaskState
-from domain.values import Position
+from domain.values import ImplementationStatus, Position
 
 E = TypeVar("E", bound=ev.DomainEvent)
 Handler = Callable[[CycleState, Any, datetime], CycleState]
@@ -302,7 +302,11 @@ def _decided(s: CycleState, e: ev.PositionDecided, at: datetime) -> CycleState:
 @_on(ev.ImplementationPlanned)
 def _planned(s: CycleState, e: ev.ImplementationPlanned, at: datetime) -> CycleState:
     rec = s.recommendations.get(e.recommendation_id)
-    status = rec.implementation_status if rec and rec.implementation_status else "not_started"
+    status = (
+        rec.implementation_status
+        if rec and rec.implementation_status
+        else ImplementationStatus.NOT_STARTED
+    )
     return _set_rec(s, e.recommendation_id, plan_id=e.plan_id, implementation_status=status)
 
 

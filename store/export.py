@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from store.checkpoints import all_checkpoints, record_checkpoint
-from store.db import as_engine
+from store.db import as_engine, is_sqlite
 from store.hashing import GENESIS
 from store.schema import events
 from store.timefmt import format_ts, utc_now
@@ -53,11 +53,16 @@ def export(bind: Engine | str, out: TextIO, *, checkpoint: bool = True) -> Expor
     line({"kind": "header", "format": FORMAT, "version": 1, "exported_at": format_ts(utc_now()),
           "hash": "sha256(prev_hash || body)", "genesis": GENESIS.hex()})  # fmt: skip
     count, head_pos, head_hash = 0, 0, GENESIS.hex()
-    with engine.connect() as conn, conn.begin():  # one read snapshot for the whole export
-        result = conn.execution_options(yield_per=4096).execute(
-            sa.select(events.c.position, events.c.prev_hash, events.c.hash, events.c.body).order_by(
-                events.c.position
-            )
+    with engine.connect() as conn:
+        if not is_sqlite(conn):
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        # One read snapshot for events and checkpoints (SQLite WAL: from the first read on).
+        conn.begin()
+        cps = all_checkpoints(conn)
+        result = conn.execute(
+            sa.select(events.c.position, events.c.prev_hash, events.c.hash, events.c.body)
+            .order_by(events.c.position)
+            .execution_options(yield_per=4096)
         )
         for pos, prev, hsh, body in result:
             text = bytes(body).decode("utf-8")
@@ -65,7 +70,7 @@ def export(bind: Engine | str, out: TextIO, *, checkpoint: bool = True) -> Expor
             line({"kind": "event", "position": pos, "prev_hash": bytes(prev).hex(),
                   "hash": head_hash, "body": text, "event": json.loads(text)})  # fmt: skip
             count += 1
-        cps = all_checkpoints(conn)
+        conn.rollback()
     for cp in cps:
         line({"kind": "checkpoint", "position": cp.position, "head_hash": cp.head_hash,
               "recorded_at": format_ts(cp.recorded_at)})  # fmt: skip

@@ -68,9 +68,9 @@ def _rec_row(cycle_id: str, r: RecommendationState) -> dict[str, Any]:
         "cycle_id": cycle_id,
         "recommendation_id": r.recommendation_id,
         "status": r.status,
-        "position": r.position.value if r.position else None,
+        "position": str(r.position) if r.position else None,
         "lead_ministry": r.lead_ministry,
-        "implementation_status": r.implementation_status.value if r.implementation_status else None,
+        "implementation_status": str(r.implementation_status) if r.implementation_status else None,
         "data": r.model_dump_json(),
     }
 
@@ -210,8 +210,8 @@ def project(conn: Connection, items: Sequence[tuple[EventEnvelope, DomainEvent]]
 def fold_log(conn: Connection) -> dict[str, CycleState]:
     """Fold the whole log into one state per cycle."""
     states: dict[str, CycleState] = {}
-    result = conn.execution_options(yield_per=2000).execute(
-        sa.select(events.c.body).order_by(events.c.position)
+    result = conn.execute(
+        sa.select(events.c.body).order_by(events.c.position).execution_options(yield_per=2000)
     )
     for (body,) in result:
         env = envelope_from_body(body)

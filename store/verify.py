@@ -62,7 +62,7 @@ def _sqlite_rows(conn: Connection) -> Iterator[Row]:
 
 
 def _python_rows(conn: Connection) -> Iterator[Row]:
-    result = conn.execution_options(yield_per=4096).exec_driver_sql(_PLAIN_SCAN)
+    result = conn.execute(sa.text(_PLAIN_SCAN).execution_options(yield_per=4096))
     for pos, prev, hsh, body, *cols in result:
         body = bytes(body)
         try:
