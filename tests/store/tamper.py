@@ -34,7 +34,9 @@ def _row(conn: sa.Connection, position: int) -> sa.Row:
 
 def _set(conn: sa.Connection, position: int, **values: object) -> None:
     sets = ", ".join(f"{k} = :{k}" for k in values)
-    conn.execute(sa.text(f"UPDATE events SET {sets} WHERE position = :p"), {**values, "p": position})
+    conn.execute(
+        sa.text(f"UPDATE events SET {sets} WHERE position = :p"), {**values, "p": position}
+    )
 
 
 def alter_body(conn: sa.Connection) -> None:
@@ -66,8 +68,13 @@ def insert(conn: sa.Connection) -> None:
     conn.exec_driver_sql("UPDATE events SET position = position - 999 WHERE position >= 1000")
     prev = _row(conn, 4)
     doc = json.loads(bytes(prev.body))
-    doc.update(position=5, prev_position=4, event_id=str(uuid.uuid4()), stream_id="forged",
-               stream_version=1)  # fmt: skip
+    doc.update(
+        position=5,
+        prev_position=4,
+        event_id=str(uuid.uuid4()),
+        stream_id="forged",
+        stream_version=1,
+    )
     body = rfc8785.dumps(doc)
     conn.execute(
         sa.text(
@@ -76,10 +83,22 @@ def insert(conn: sa.Connection) -> None:
             "(5, :event_id, 'forged', 1, :event_type, :schema_version, :cycle_id, :occurred_at, "
             ":recorded_at, :body, :prev, :hash)"
         ),
-        {**{k: doc[k] for k in ("event_id", "event_type", "schema_version", "cycle_id",
-                                "occurred_at", "recorded_at")},  # fmt: skip
-         "body": body, "prev": bytes(prev.hash),
-         "hash": hashlib.sha256(bytes(prev.hash) + body).digest()},
+        {
+            **{
+                k: doc[k]
+                for k in (
+                    "event_id",
+                    "event_type",
+                    "schema_version",
+                    "cycle_id",
+                    "occurred_at",
+                    "recorded_at",
+                )
+            },
+            "body": body,
+            "prev": bytes(prev.hash),
+            "hash": hashlib.sha256(bytes(prev.hash) + body).digest(),
+        },
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -183,9 +182,11 @@ def test_failed_transaction_leaves_no_trace(ledger: Ledger, monkeypatch) -> None
 def test_database_refuses_update_and_delete(ledger: Ledger) -> None:
     ledger.append("s1", [new(notice("C1", 1))])
     for sql in ("UPDATE events SET stream_id = 'x'", "DELETE FROM events"):
-        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
-            with ledger.engine.begin() as conn:
-                conn.exec_driver_sql(sql)
+        with (
+            pytest.raises(sa.exc.DatabaseError, match="append-only"),
+            ledger.engine.begin() as conn,
+        ):
+            conn.exec_driver_sql(sql)
     assert count(ledger.engine) == 1
 
 

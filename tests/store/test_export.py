@@ -49,8 +49,12 @@ def test_export_verifies_on_both_backends(ledger: Ledger, tmp_path: Path) -> Non
     assert done.stdout.startswith("OK 10 events")
     lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
     assert [d["kind"] for d in lines][:2] == ["header", "event"]
-    assert lines[-1] == {"kind": "end", "head_position": 10, "head_hash": summary.head_hash,
-                         "events": 10}  # fmt: skip
+    assert lines[-1] == {
+        "kind": "end",
+        "head_position": 10,
+        "head_hash": summary.head_hash,
+        "events": 10,
+    }
 
 
 def _forge_after(lines: list[str], index: int) -> str:
@@ -59,8 +63,16 @@ def _forge_after(lines: list[str], index: int) -> str:
     doc.update(position=5, prev_position=4, event_id=str(uuid.uuid4()), stream_id="forged")
     body = rfc8785.dumps(doc)
     digest = hashlib.sha256(bytes.fromhex(prev["hash"]) + body).hexdigest()
-    return json.dumps({"kind": "event", "position": 5, "prev_hash": prev["hash"],
-                       "hash": digest, "body": body.decode(), "event": doc})  # fmt: skip
+    return json.dumps(
+        {
+            "kind": "event",
+            "position": 5,
+            "prev_hash": prev["hash"],
+            "hash": digest,
+            "body": body.decode(),
+            "event": doc,
+        }
+    )
 
 
 def _edit_body(line: str) -> str:
@@ -78,11 +90,11 @@ def _edit_event_only(line: str) -> str:
 
 # Line 0 is the header, so event at position p is line p.
 FILE_TAMPERS = {
-    "altered-body": (lambda ls: ls[:5] + [_edit_body(ls[5])] + ls[6:], 5, "altered"),
-    "altered-event": (lambda ls: ls[:5] + [_edit_event_only(ls[5])] + ls[6:], 5, "altered"),
+    "altered-body": (lambda ls: [*ls[:5], _edit_body(ls[5]), *ls[6:]], 5, "altered"),
+    "altered-event": (lambda ls: [*ls[:5], _edit_event_only(ls[5]), *ls[6:]], 5, "altered"),
     "removed": (lambda ls: ls[:5] + ls[6:], 5, "removed"),
-    "inserted": (lambda ls: ls[:5] + [_forge_after(ls, 4)] + ls[5:], 5, "inserted"),
-    "reordered": (lambda ls: ls[:5] + [ls[6], ls[5]] + ls[7:], 5, "reordered"),
+    "inserted": (lambda ls: [*ls[:5], _forge_after(ls, 4), *ls[5:]], 5, "inserted"),
+    "reordered": (lambda ls: [*ls[:5], ls[6], ls[5], *ls[7:]], 5, "reordered"),
     "truncated": (lambda ls: ls[:8] + ls[11:], 8, "truncated"),
     "truncated-tail": (lambda ls: ls[:8], 8, "truncated"),
 }

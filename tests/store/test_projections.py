@@ -33,13 +33,17 @@ def test_live_projection_equals_rebuild(ledger: Ledger) -> None:
         live = snapshot(conn)
         status = dict(
             conn.execute(
-                sa.select(proj_recommendations.c.recommendation_id, proj_recommendations.c.position)
-                .where(proj_recommendations.c.cycle_id == "DK-4")
+                sa.select(
+                    proj_recommendations.c.recommendation_id, proj_recommendations.c.position
+                ).where(proj_recommendations.c.cycle_id == "DK-4")
             ).all()
         )
         tasks = dict(
-            conn.execute(sa.select(proj_tasks.c.task_id, proj_tasks.c.status)
-                         .where(proj_tasks.c.cycle_id == "DK-4")).all()  # fmt: skip
+            conn.execute(
+                sa.select(proj_tasks.c.task_id, proj_tasks.c.status).where(
+                    proj_tasks.c.cycle_id == "DK-4"
+                )
+            ).all()
         )
     # r3, r4 had no position at adoption: they count as noted.
     assert status == {"r1": "supported", "r2": "noted", "r3": "noted", "r4": "noted"}
@@ -89,9 +93,17 @@ def test_time_travel_by_stream_and_cycle(ledger: Ledger, db_url: str) -> None:
 
     result = runner.invoke(
         cli(),
-        ["audit", "replay", "--cycle", "DK-4", "--as-of", before_decision,
-         "--database-url", db_url],
-    )  # fmt: skip
+        [
+            "audit",
+            "replay",
+            "--cycle",
+            "DK-4",
+            "--as-of",
+            before_decision,
+            "--database-url",
+            db_url,
+        ],
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert doc["recommendations"]["r1"]["status"] == "assessed"
@@ -102,9 +114,17 @@ def test_time_travel_by_stream_and_cycle(ledger: Ledger, db_url: str) -> None:
     assert json.loads(result.output)["tasks"]["t2"]["status"] == "cancelled"
     early = runner.invoke(
         cli(),
-        ["audit", "replay", "--stream", "task-t2", "--as-of", "2000-01-01T00:00:00Z",
-         "--database-url", db_url],
-    )  # fmt: skip
+        [
+            "audit",
+            "replay",
+            "--stream",
+            "task-t2",
+            "--as-of",
+            "2000-01-01T00:00:00Z",
+            "--database-url",
+            db_url,
+        ],
+    )
     assert early.exit_code == 1 and "no events" in early.output
 
 
