@@ -234,7 +234,8 @@ def bench_raw_core(tmp: Path) -> dict[str, float]:
 
 def bench_eventsourcing(tmp: Path) -> dict[str, float]:
     from eventsourcing.application import Application
-    from eventsourcing.domain import Aggregate, event as es_event
+    from eventsourcing.domain import Aggregate
+    from eventsourcing.domain import event as es_event
 
     class Notice(Aggregate):
         @es_event("Delivered")
