@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from domain import events as ev
 from domain.envelope import EventEnvelope
@@ -29,9 +29,19 @@ def _on(cls: type[E]) -> Callable[[Callable[[CycleState, E, datetime], CycleStat
     return deco
 
 
-def apply(
-    state: CycleState, envelope: EventEnvelope, event: ev.DomainEvent | None = None
-) -> CycleState:
+class Stamped(Protocol):
+    """What the fold reads from an envelope (an :class:`EventEnvelope` satisfies it)."""
+
+    @property
+    def position(self) -> int: ...
+
+    @property
+    def occurred_at(self) -> datetime: ...
+
+    def event(self) -> ev.DomainEvent: ...
+
+
+def apply(state: CycleState, envelope: Stamped, event: ev.DomainEvent | None = None) -> CycleState:
     """Apply one recorded event to a cycle state and return the new state.
 
     ``event`` may be passed when the caller already holds the decoded event (saves a parse).
@@ -40,13 +50,17 @@ def apply(
         event = envelope.event()
     handler = _HANDLERS.get(type(event))
     new = handler(state, event, envelope.occurred_at) if handler else state
-    return new.model_copy(
-        update={
-            "events_applied": new.events_applied + 1,
-            "last_position": envelope.position,
-            "last_occurred_at": envelope.occurred_at,
-        }
-    )
+    counters = {
+        "events_applied": new.events_applied + 1,
+        "last_position": envelope.position,
+        "last_occurred_at": envelope.occurred_at,
+    }
+    if new is state:
+        return state.model_copy(update=counters)
+    # Why: ``new`` is a fresh copy made by the handler and not yet shared with anyone, so
+    # setting the counters on it in place keeps apply pure while saving a second copy.
+    new.__dict__.update(counters)
+    return new
 
 
 def fold(envelopes: Iterable[EventEnvelope], cycle_id: str) -> CycleState:

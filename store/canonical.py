@@ -35,6 +35,16 @@ def _simple(value: Any) -> bool:
     return False
 
 
+def canonical_str(value: str) -> str:
+    """RFC 8785 form of a single string (JSON string escaping is identical)."""
+    return str(_dumps(value))
+
+
+def canonical_flat(value: dict[str, str | None]) -> str:
+    """RFC 8785 form of a flat object with ASCII keys and string or null values."""
+    return str(_dumps(value))
+
+
 def canonical_json(value: Any) -> str:
     """The RFC 8785 canonical form of ``value`` as text."""
     if _simple(value):

@@ -24,7 +24,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from domain.envelope import Actor, EventEnvelope, NewEvent, Trace
+from domain.envelope import Actor, NewEvent, Trace
 from domain.events import DomainEvent
 from store.canonical import canonical_json
 from store.db import as_engine, lock_for_write, write_connection
@@ -130,6 +130,18 @@ def _stored_content(body: bytes) -> tuple[Any, ...]:
     return (doc["stream_id"], doc["event_type"], doc["schema_version"], doc["occurred_at"],
             canonical_json(doc["actor"]), canonical_json(doc["trace"]),
             canonical_json(doc["payload"]))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Stamp:
+    """The envelope facts the fold reads, without building a full EventEnvelope."""
+
+    position: int
+    occurred_at: datetime
+    _event: DomainEvent
+
+    def event(self) -> DomainEvent:
+        return self._event
 
 
 @dataclass
@@ -272,7 +284,7 @@ class Ledger:
             versions = self._versions(conn, {r.stream_id for r, _ in requests})
             staged: dict[str, tuple[Recorded, tuple[Any, ...]]] = {}
             rows: list[dict[str, Any]] = []
-            projected: list[tuple[EventEnvelope, DomainEvent]] = []
+            projected: list[tuple[_Stamp, DomainEvent]] = []
             results: list[AppendResult] = []
             for request, preps in requests:
                 try:
@@ -325,7 +337,7 @@ class Ledger:
         staged: dict[str, tuple[Recorded, tuple[Any, ...]]],
         versions: dict[str, int],
         rows: list[dict[str, Any]],
-        projected: list[tuple[EventEnvelope, DomainEvent]],
+        projected: list[tuple[_Stamp, DomainEvent]],
     ) -> list[Recorded]:
         sid = request.stream_id
         if not preps:
@@ -356,7 +368,6 @@ class Ledger:
             raise WrongExpectedVersion(sid, request.expected_version, current)
 
         stream_json = canonical_json(sid)
-        recorded_dt: datetime | None = None
         out = []
         for p in preps:
             prev_position = chain.position
@@ -389,23 +400,7 @@ class Ledger:
             rec = Recorded(chain.position, sid, current, p.new.event_id)
             staged[p.event_id] = (rec, p.content(sid))
             out.append(rec)
-            if recorded_dt is None:
-                recorded_dt = datetime.fromisoformat(chain.recorded_at.replace("Z", "+00:00"))
-            envelope = EventEnvelope.model_construct(
-                position=chain.position,
-                event_id=p.new.event_id,
-                stream_id=sid,
-                stream_version=current,
-                event_type=p.event_type,
-                schema_version=p.schema_version,
-                cycle_id=p.cycle_id,
-                occurred_at=p.occurred_dt,
-                recorded_at=recorded_dt,
-                actor=p.new.actor,
-                trace=p.new.trace,
-                payload={},
-            )
-            projected.append((envelope, p.new.event))
+            projected.append((_Stamp(chain.position, p.occurred_dt, p.new.event), p.new.event))
         versions[sid] = current
         return out
 

@@ -19,9 +19,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from domain.envelope import EventEnvelope
 from domain.events import DomainEvent, OutcomeAdopted
-from domain.fold import apply
+from domain.fold import Stamped, apply
 from domain.state import CycleState, RecommendationState, StageState, TaskState
 from store.db import as_engine, lock_for_write, write_connection
 from store.reading import envelope_from_body
@@ -136,7 +135,7 @@ _ENTITY_QUERIES = {
 }
 
 
-def _needed(items: Sequence[tuple[EventEnvelope, DomainEvent]]) -> dict[str, set[str] | None]:
+def _needed(items: Sequence[tuple[Stamped, DomainEvent]]) -> dict[str, set[str] | None]:
     """Entity keys the fold will read for these events (None: all of that kind)."""
     # Why: loading only these keeps an append O(events), not O(cycle size). Keep in step
     # with domain.fold: a handler that reads another entity must be listed here.
@@ -191,9 +190,9 @@ def _save(conn: Connection, old: CycleState, new: CycleState) -> None:
         _upsert(conn, table, rows)
 
 
-def project(conn: Connection, items: Sequence[tuple[EventEnvelope, DomainEvent]]) -> None:
+def project(conn: Connection, items: Sequence[tuple[Stamped, DomainEvent]]) -> None:
     """Apply newly appended events to the projection tables (inside the append transaction)."""
-    by_cycle: dict[str, list[tuple[EventEnvelope, DomainEvent]]] = {}
+    by_cycle: dict[str, list[tuple[Stamped, DomainEvent]]] = {}
     for item in items:
         by_cycle.setdefault(item[1].cycle_id, []).append(item)
     for cycle_id, its in by_cycle.items():

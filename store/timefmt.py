@@ -14,7 +14,8 @@ def format_ts(value: datetime) -> str:
     """``2026-01-31T09:00:00.000000Z`` for an aware datetime."""
     if value.tzinfo is None:
         raise ValueError(f"timestamp must be timezone-aware, got {value.isoformat()}")
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    text = value.astimezone(UTC).isoformat(timespec="microseconds")
+    return text[:-6] + "Z"  # "+00:00" -> "Z" (faster than strftime)
 
 
 def parse_ts(value: str) -> datetime:
