@@ -1,18 +1,30 @@
-"""National profiles: the shipped files encode the study's facts, and bad files fail clearly."""
+"""National profiles: the shipped files encode the study's facts, and bad files fail clearly.
+
+The Temporal sandbox re-imports this module for :class:`ProfileProbe`: ``domain`` is imported
+inside the sandbox on purpose (the profile model must be sandbox-safe); test-only and I/O
+modules are passed through.
+"""
 
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
-import yaml
+from temporalio import workflow
 
 from domain.profile import STAGE_ORDER, Profile, RoutingDecision, add_months, normalise_theme
 from domain.values import Stage
-from uprflow.profiles import ProfileError, load_profile, parse_profile, shipped_profiles
+
+with workflow.unsafe.imports_passed_through():
+    import pytest
+    import yaml
+    from temporalio.testing import WorkflowEnvironment
+    from temporalio.worker import Worker
+
+    from uprflow.profiles import ProfileError, load_profile, parse_profile, shipped_profiles
 
 STUDY_COUNTRIES = ["DK", "GE", "KE", "MY", "MA", "NZ", "PE"]
 
@@ -249,6 +261,9 @@ def test_kenya(profiles: dict[str, Profile]) -> None:
     assert ke.cluster(["Right to water"]) == "Economic, social and cultural rights"
     assert ke.cluster(["Treaty bodies"]) == "Legal and institutional reforms"
     assert ke.cluster(["General"]) is None
+    # every real theme name the routing knows falls in one of the four areas
+    unclustered = [t for t in UPR_INFO_TAGS + OHCHR_THEMES if ke.cluster([t]) is None]
+    assert sorted(unclustered) == sorted(UNROUTED)
 
 
 def test_malaysia(profiles: dict[str, Profile]) -> None:
@@ -366,6 +381,41 @@ def test_digest_identifies_the_content(profiles: dict[str, Profile]) -> None:
     assert profiles["KE"].digest() != profiles["DK"].digest()
 
 
+@workflow.defn
+class ProfileProbe:
+    """Uses a profile the way the cycle workflow will: as input, inside the sandbox."""
+
+    @workflow.run
+    async def run(self, profile: Profile) -> dict[str, Any]:
+        review = date(2025, 1, 20)
+        opens, closes = profile.stage_window(Stage.DECISIONS, review)
+        return {
+            "lead": profile.route(["Women's rights"]).lead,
+            "triage": profile.route(["General"]).lead,
+            "stages": [s.value for s in profile.enabled_stages()],
+            "decisions": [opens.isoformat(), closes.isoformat()],
+            "midterm_due": profile.key_dates(review)["midterm_due"].isoformat(),
+            "digest": profile.digest(),
+        }
+
+
+async def test_profile_is_usable_inside_the_workflow_sandbox(ts_env: WorkflowEnvironment) -> None:
+    ke = load_profile("KE")
+    queue = f"profiles-{uuid.uuid4()}"
+    async with Worker(ts_env.client, task_queue=queue, workflows=[ProfileProbe]):
+        result = await ts_env.client.execute_workflow(
+            ProfileProbe.run, ke, id=f"profile-probe-{uuid.uuid4()}", task_queue=queue
+        )
+    assert result == {
+        "lead": "MPSG",
+        "triage": "OAG-DOJ",
+        "stages": [s.value for s in ke.enabled_stages()],
+        "decisions": ["2025-01-22", "2025-03-21"],
+        "midterm_due": "2027-04-20",
+        "digest": ke.digest(),
+    }
+
+
 # ----------------------------------------------------------------- loading
 
 
@@ -373,6 +423,21 @@ def test_load_by_country_code_and_path() -> None:
     ke = load_profile("KE")
     assert ke == load_profile("ke") == load_profile(shipped_profiles()["KE"])
     assert load_profile(str(shipped_profiles()["KE"])) == ke
+
+
+def test_profiles_dir_can_be_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "fr.yaml").write_text(
+        shipped_profiles()["default"]
+        .read_text(encoding="utf-8")
+        .replace("country: ZZ", "country: FR", 1),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("UPRFLOW_PROFILES_DIR", str(tmp_path))
+    assert shipped_profiles() == {"FR": tmp_path / "fr.yaml"}
+    assert load_profile("fr").country == "FR"
+    monkeypatch.setenv("UPRFLOW_PROFILES_DIR", str(tmp_path / "absent"))
+    with pytest.raises(ProfileError, match=r"no directory of shipped profiles .*absent"):
+        shipped_profiles()
 
 
 def test_unknown_country_code_lists_the_shipped_ones() -> None:
