@@ -3,13 +3,16 @@
 STANDARD LIBRARY ONLY: ``tools/verify_export.py`` embeds this module verbatim (a test checks
 the copy), so an auditor can verify an export without installing uprflow.
 
-A row is ``(position, prev_hash, hash, body, cols_ok, claims_ok)`` in storage order:
-``position`` where the row sits (the table column or the export line), ``body`` the hashed
-bytes (canonical JSON of the envelope, which claims its own ``position`` and the
-``prev_position`` of its predecessor), ``cols_ok`` whether the row's other fields agree with
-the body, ``claims_ok`` whether the body's claimed positions fit the storage order (``None``:
-compute it here). The fast path only hashes; the rare bad row is classified by looking at its
-neighbours:
+A row is ``(position, prev_hash, hash, body, cols_ok)`` in storage order: ``position``
+where the row sits (the table column or the export line), ``body`` the hashed bytes
+(canonical JSON of the envelope, which claims its own ``position`` and the ``prev_position`` of
+its predecessor), ``cols_ok`` whether the row's other fields agree with the body.
+
+Fast path: positions run 1, 2, 3, ... without gaps (the writer allocates them under its lock),
+each row links to the previous hash, and each body hashes to its hash. Then every body's
+claimed positions equal the row positions by induction (the genesis row is the original first
+event, and each link fixes the next original body), so the claims are parsed only for the
+rare bad row, which is classified by looking at its neighbours:
 
 - altered   the body no longer hashes to the stored hash, a field disagrees with the body,
             or a predecessor was rewritten (its successor recorded another hash)
@@ -31,7 +34,7 @@ from dataclasses import dataclass
 
 GENESIS = bytes(32)
 
-Row = tuple[int, bytes, bytes, bytes, bool, "bool | None"]
+Row = tuple[int, bytes, bytes, bytes, bool]
 
 
 @dataclass(frozen=True)
@@ -73,13 +76,10 @@ def walk(rows: Iterable[Row], checkpoints: Mapping[int, bytes] | None = None) ->
     last_pos, last_hash, last_prev = 0, GENESIS, GENESIS
     checked = 0
     for row in it:
-        pos, prev_hash, hsh, body, cols_ok, claims_ok = row
-        if claims_ok is None:
-            c = _claims(body)
-            claims_ok = c is not None and c == (pos, last_pos)
+        pos, prev_hash, hsh, body, cols_ok = row
         if (
             cols_ok
-            and claims_ok
+            and pos == last_pos + 1
             and prev_hash == last_hash
             and sha256(prev_hash + body).digest() == hsh
         ):
@@ -112,7 +112,7 @@ def walk(rows: Iterable[Row], checkpoints: Mapping[int, bytes] | None = None) ->
 def _classify(
     row: Row, nxt: Row | None, last_pos: int, last_hash: bytes, last_prev: bytes
 ) -> Problem:
-    pos, prev_hash, hsh, body, cols_ok, _ = row
+    pos, prev_hash, hsh, body, cols_ok = row
     if not cols_ok:
         return Problem(pos, "altered", "a stored field disagrees with the hashed body")
     if hashlib.sha256(prev_hash + body).digest() != hsh:

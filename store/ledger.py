@@ -387,20 +387,7 @@ class Ledger:
             ).encode()
             digest = chain_hash(chain.hash, body)
             rows.append(
-                {
-                    "position": chain.position,
-                    "event_id": p.event_id,
-                    "stream_id": sid,
-                    "stream_version": current,
-                    "event_type": p.event_type,
-                    "schema_version": p.schema_version,
-                    "cycle_id": p.cycle_id,
-                    "occurred_at": p.occurred_at,
-                    "recorded_at": chain.recorded_at,
-                    "body": body,
-                    "prev_hash": chain.hash,
-                    "hash": digest,
-                }
+                {"position": chain.position, "body": body, "prev_hash": chain.hash, "hash": digest}
             )
             chain.hash = digest
             rec = Recorded(chain.position, sid, current, p.new.event_id)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 GENESIS = bytes(32)
 
-Row = tuple[int, bytes, bytes, bytes, bool, "bool | None"]
+Row = tuple[int, bytes, bytes, bytes, bool]
 
 
 @dataclass(frozen=True)
@@ -70,13 +70,10 @@ def walk(rows: Iterable[Row], checkpoints: Mapping[int, bytes] | None = None) ->
     last_pos, last_hash, last_prev = 0, GENESIS, GENESIS
     checked = 0
     for row in it:
-        pos, prev_hash, hsh, body, cols_ok, claims_ok = row
-        if claims_ok is None:
-            c = _claims(body)
-            claims_ok = c is not None and c == (pos, last_pos)
+        pos, prev_hash, hsh, body, cols_ok = row
         if (
             cols_ok
-            and claims_ok
+            and pos == last_pos + 1
             and prev_hash == last_hash
             and sha256(prev_hash + body).digest() == hsh
         ):
@@ -109,7 +106,7 @@ def walk(rows: Iterable[Row], checkpoints: Mapping[int, bytes] | None = None) ->
 def _classify(
     row: Row, nxt: Row | None, last_pos: int, last_hash: bytes, last_prev: bytes
 ) -> Problem:
-    pos, prev_hash, hsh, body, cols_ok, _ = row
+    pos, prev_hash, hsh, body, cols_ok = row
     if not cols_ok:
         return Problem(pos, "altered", "a stored field disagrees with the hashed body")
     if hashlib.sha256(prev_hash + body).digest() != hsh:
@@ -183,8 +180,9 @@ def verify_lines(lines: list[str]) -> tuple[WalkResult | None, Problem | None, i
                     cols_ok = json.loads(body) == doc["event"]
                 except ValueError:
                     cols_ok = False
-                rows.append((int(doc["position"]), bytes.fromhex(doc["prev_hash"]),
-                             bytes.fromhex(doc["hash"]), body, cols_ok, None))  # fmt: skip
+                position = int(doc["position"])
+                prev_hash = bytes.fromhex(doc["prev_hash"])
+                rows.append((position, prev_hash, bytes.fromhex(doc["hash"]), body, cols_ok))
             except (KeyError, ValueError, TypeError, AttributeError):
                 pos = doc.get("position", 0) if isinstance(doc.get("position"), int) else 0
                 return None, Problem(pos, "altered", "an event line lacks its fields"), len(rows)
