@@ -1,0 +1,459 @@
+"""One workflow per task assignment: deadline, reminders, escalation, and completion by update.
+
+The task is the unit a person acts on. Its workflow records ``TaskAssigned``, notifies the
+assignee, then sleeps until the next alarm of its reminder policy (reminders before and on
+the due date, escalation to the NMRF when overdue, repeated) until it is completed or
+cancelled. Completion is a Temporal **update** whose validator rejects a wrong payload, a
+closed task or a stale version before anything is written; the handler records the business
+events the payload establishes together with ``TaskCompleted`` in one append, so the caller's
+response reflects committed state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from domain import events as ev
+    from domain.envelope import Actor
+    from domain.notices import Template
+    from domain.profile import Reminders
+    from domain.reminders import days_overdue, next_alarm, reminders_passed
+    from domain.tasks import (
+        PayloadError,
+        TaskContext,
+        TaskKind,
+        completion_events,
+        validate_completion,
+    )
+    from workflows.notifying import Contact, notify
+    from workflows.recording import record
+
+
+class TaskSpec(BaseModel):
+    """Everything a task workflow needs, fixed at assignment (versionable: add defaults)."""
+
+    task_id: str
+    cycle_id: str
+    kind: TaskKind
+    title: str
+    assignee_org: str
+    assignee_role: str
+    due_at: datetime
+    context: TaskContext
+    reminders: Reminders
+    assignee_contact: Contact = Contact()
+    escalation_contact: Contact = Contact()
+
+
+class TaskCompletion(BaseModel):
+    """The body of the ``complete`` update."""
+
+    actor: Actor
+    payload: dict[str, Any]
+    expected_version: int | None = Field(
+        None, description="the task version the caller saw; a stale one is rejected"
+    )
+    request_id: str | None = None
+
+
+class TaskExtension(BaseModel):
+    """The body of the ``extend`` update."""
+
+    actor: Actor
+    new_due_at: datetime
+    reason: str = Field(min_length=1)
+    request_id: str | None = None
+
+
+class TaskReassignment(BaseModel):
+    """The body of the ``reassign`` update."""
+
+    actor: Actor
+    assignee_org: str = Field(min_length=1)
+    assignee_role: str = Field(min_length=1)
+    reason: str | None = None
+    contact: Contact = Contact()
+    request_id: str | None = None
+
+
+class TaskCancellation(BaseModel):
+    """The body of the ``cancel`` update."""
+
+    actor: Actor
+    reason: str = Field(min_length=1)
+    request_id: str | None = None
+
+
+class TaskView(BaseModel):
+    """What the ``view`` query and every update return."""
+
+    task_id: str
+    cycle_id: str
+    kind: TaskKind
+    title: str
+    stage: str
+    assignee_org: str
+    assignee_role: str
+    due_at: datetime
+    status: Literal["open", "completed", "cancelled"]
+    version: int
+    reminders_sent: int
+    escalations_sent: int
+    subjects: list[str]
+    completed_by: str | None = None
+    result: dict[str, Any] | None = None
+
+
+class TaskOutcome(BaseModel):
+    """The task workflow's result, read by the stage that assigned it."""
+
+    task_id: str
+    status: Literal["completed", "cancelled"]
+    assignee_org: str
+    payload: dict[str, Any] | None = None
+    completed_by: str | None = None
+
+
+def task_workflow_id(task_id: str) -> str:
+    """Task ids are workflow ids: ``task-<CC>-<N>-...``."""
+    return task_id
+
+
+@workflow.defn(name="Task")
+class TaskWorkflow:
+    """A task assigned to an organisation, alive until completed or cancelled."""
+
+    def __init__(self) -> None:
+        self._spec: TaskSpec | None = None
+        self._status: Literal["open", "completed", "cancelled"] = "open"
+        self._version = 1
+        self._reminders_sent = 0
+        self._escalations_sent = 0
+        self._busy = False  # a completing/cancelling handler is running
+        self._schedule_changed = False
+        self._completed_by: str | None = None
+        self._result: dict[str, Any] | None = None
+
+    # ------------------------------------------------------------------ run
+
+    @workflow.run
+    async def run(self, spec: TaskSpec) -> TaskOutcome:
+        self._spec = spec
+        now = workflow.now()
+        self._reminders_sent = reminders_passed(spec.due_at, spec.reminders, now)
+        await record(
+            spec.task_id,
+            [
+                ev.TaskAssigned(
+                    cycle_id=spec.cycle_id,
+                    task_id=spec.task_id,
+                    kind=spec.kind.value,
+                    title=spec.title,
+                    assignee_org=spec.assignee_org,
+                    assignee_role=spec.assignee_role,
+                    subject_ref=spec.context.subjects[0]
+                    if len(spec.context.subjects) == 1
+                    else None,
+                    due_at=spec.due_at,
+                )
+            ],
+        )
+        await self._notify("task_assigned", spec.assignee_org, spec.assignee_contact)
+
+        while self._status == "open":
+            alarm = next_alarm(
+                self._spec.due_at,
+                self._spec.reminders,
+                reminders_sent=self._reminders_sent,
+                escalations_sent=self._escalations_sent,
+            )
+            wait = max(alarm.at - workflow.now(), timedelta(0))
+            self._schedule_changed = False
+            try:
+                await workflow.wait_condition(
+                    lambda: self._status != "open" or self._schedule_changed, timeout=wait
+                )
+                continue  # closed, or the due date / assignee changed: recompute
+            except TimeoutError:
+                pass
+            if self._busy or self._status != "open":
+                continue
+            if alarm.kind == "remind":
+                self._reminders_sent += 1
+                await record(
+                    self._spec.task_id,
+                    [
+                        ev.TaskReminded(
+                            cycle_id=self._spec.cycle_id,
+                            task_id=self._spec.task_id,
+                            reminder_number=self._reminders_sent,
+                        )
+                    ],
+                )
+                await self._notify(
+                    "task_reminder", self._spec.assignee_org, self._spec.assignee_contact
+                )
+            else:
+                self._escalations_sent += 1
+                await record(
+                    self._spec.task_id,
+                    [
+                        ev.TaskEscalated(
+                            cycle_id=self._spec.cycle_id,
+                            task_id=self._spec.task_id,
+                            escalated_to=self._spec.reminders.escalate_to,
+                            level=self._escalations_sent,
+                        )
+                    ],
+                )
+                await self._notify(
+                    "task_escalated",
+                    self._spec.reminders.escalate_to,
+                    self._spec.escalation_contact,
+                )
+
+        # Why: let a running handler finish its append before the workflow completes.
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return TaskOutcome(
+            task_id=self._spec.task_id,
+            status="completed" if self._status == "completed" else "cancelled",
+            assignee_org=self._spec.assignee_org,
+            payload=self._result,
+            completed_by=self._completed_by,
+        )
+
+    # ------------------------------------------------------------------ complete
+
+    def _check_open(self, expected_version: int | None = None) -> TaskSpec:
+        if self._spec is None:
+            raise ApplicationError("the task is not started yet", type="TaskNotReady")
+        if self._status != "open" or self._busy:
+            raise ApplicationError(
+                f"task {self._spec.task_id} is {self._status if not self._busy else 'closing'}",
+                type="TaskClosed",
+            )
+        if expected_version is not None and expected_version != self._version:
+            raise ApplicationError(
+                f"expected_version: the task is at version {self._version}, "
+                f"not {expected_version}; reload it",
+                type="StaleVersion",
+            )
+        return self._spec
+
+    @workflow.update
+    async def complete(self, completion: TaskCompletion) -> TaskView:
+        """Complete the task with a payload of its kind's schema."""
+        spec = self._check_open(completion.expected_version)  # re-checked: a racing twin
+        self._busy = True
+        try:
+            parsed = validate_completion(spec.kind, completion.payload, spec.context)
+            org = completion.actor.organisation
+            facts = completion_events(
+                spec.kind,
+                parsed,
+                spec.context,
+                cycle_id=spec.cycle_id,
+                task_id=spec.task_id,
+                org=org,
+                now=workflow.now(),
+            )
+            facts.append(
+                ev.TaskCompleted(cycle_id=spec.cycle_id, task_id=spec.task_id, completed_by=org)
+            )
+            await record(
+                spec.task_id, facts, actor=completion.actor, request_id=completion.request_id
+            )
+        finally:
+            self._busy = False
+        self._status = "completed"
+        self._version += 1
+        self._completed_by = org
+        self._result = parsed.model_dump(mode="json")
+        return self.view()
+
+    @complete.validator
+    def _validate_complete(self, completion: TaskCompletion) -> None:
+        spec = self._check_open(completion.expected_version)
+        if completion.actor.organisation != spec.assignee_org and completion.actor.role not in (
+            "secretariat",
+        ):
+            raise ApplicationError(
+                f"actor.organisation: {completion.actor.organisation} is not the assignee "
+                f"({spec.assignee_org})",
+                type="NotAssignee",
+            )
+        try:
+            validate_completion(spec.kind, completion.payload, spec.context)
+        except PayloadError as exc:
+            raise ApplicationError(f"payload: {exc}", type="InvalidPayload") from None
+
+    # ------------------------------------------------------------------ extend / reassign / cancel
+
+    @workflow.update
+    async def extend(self, ext: TaskExtension) -> TaskView:
+        """Move the due date later (the secretariat's call); reminders restart from there."""
+        spec = self._check_open()
+        self._busy = True
+        try:
+            await record(
+                spec.task_id,
+                [
+                    ev.TaskExtended(
+                        cycle_id=spec.cycle_id,
+                        task_id=spec.task_id,
+                        new_due_at=ext.new_due_at,
+                        reason=ext.reason,
+                    )
+                ],
+                actor=ext.actor,
+                request_id=ext.request_id,
+            )
+        finally:
+            self._busy = False
+        self._spec = spec.model_copy(update={"due_at": ext.new_due_at})
+        self._reminders_sent = reminders_passed(ext.new_due_at, spec.reminders, workflow.now())
+        self._escalations_sent = 0
+        self._version += 1
+        self._schedule_changed = True
+        return self.view()
+
+    @extend.validator
+    def _validate_extend(self, ext: TaskExtension) -> None:
+        spec = self._check_open()
+        if ext.new_due_at <= spec.due_at:
+            raise ApplicationError(
+                f"new_due_at: {ext.new_due_at.isoformat()} is not later than the current due "
+                f"date {spec.due_at.isoformat()}",
+                type="InvalidExtension",
+            )
+
+    @workflow.update
+    async def reassign(self, re: TaskReassignment) -> TaskView:
+        """Give the task to another organisation; it is notified."""
+        spec = self._check_open()
+        self._busy = True
+        try:
+            await record(
+                spec.task_id,
+                [
+                    ev.TaskReassigned(
+                        cycle_id=spec.cycle_id,
+                        task_id=spec.task_id,
+                        assignee_org=re.assignee_org,
+                        assignee_role=re.assignee_role,
+                        reason=re.reason,
+                    )
+                ],
+                actor=re.actor,
+                request_id=re.request_id,
+            )
+        finally:
+            self._busy = False
+        self._spec = spec.model_copy(
+            update={
+                "assignee_org": re.assignee_org,
+                "assignee_role": re.assignee_role,
+                "assignee_contact": re.contact,
+            }
+        )
+        self._version += 1
+        self._schedule_changed = True
+        await self._notify(
+            "task_reassigned", re.assignee_org, re.contact, previous_assignee=spec.assignee_org
+        )
+        return self.view()
+
+    @reassign.validator
+    def _validate_reassign(self, re: TaskReassignment) -> None:
+        spec = self._check_open()
+        if re.assignee_org == spec.assignee_org:
+            raise ApplicationError(
+                f"assignee_org: the task is already assigned to {spec.assignee_org}",
+                type="InvalidReassignment",
+            )
+
+    @workflow.update
+    async def cancel(self, cancellation: TaskCancellation) -> TaskView:
+        """Cancel the task; nothing more is expected of the assignee."""
+        spec = self._check_open()
+        self._busy = True
+        try:
+            await record(
+                spec.task_id,
+                [
+                    ev.TaskCancelled(
+                        cycle_id=spec.cycle_id, task_id=spec.task_id, reason=cancellation.reason
+                    )
+                ],
+                actor=cancellation.actor,
+                request_id=cancellation.request_id,
+            )
+        finally:
+            self._busy = False
+        self._status = "cancelled"
+        self._version += 1
+        return self.view()
+
+    @cancel.validator
+    def _validate_cancel(self, cancellation: TaskCancellation) -> None:
+        self._check_open()
+
+    # ------------------------------------------------------------------ queries
+
+    @workflow.query
+    def view(self) -> TaskView:
+        """The task as its assignee sees it."""
+        spec = self._spec
+        if spec is None:
+            raise ApplicationError("the task is not started yet", type="TaskNotReady")
+        return TaskView(
+            task_id=spec.task_id,
+            cycle_id=spec.cycle_id,
+            kind=spec.kind,
+            title=spec.title,
+            stage=spec.context.stage,
+            assignee_org=spec.assignee_org,
+            assignee_role=spec.assignee_role,
+            due_at=spec.due_at,
+            status=self._status,
+            version=self._version,
+            reminders_sent=self._reminders_sent,
+            escalations_sent=self._escalations_sent,
+            subjects=list(spec.context.subjects),
+            completed_by=self._completed_by,
+            result=self._result,
+        )
+
+    async def _notify(self, template: Template, org: str, contact: Contact, **extra: str) -> None:
+        spec = self._spec
+        assert spec is not None
+        due = spec.due_at.isoformat()
+        facts: dict[str, str]
+        if template == "task_assigned":
+            facts = {"title": spec.title, "kind": spec.kind.value, "due": due, "assignee": org}
+        elif template == "task_reminder":
+            facts = {"title": spec.title, "n": str(self._reminders_sent), "due": due}
+        elif template == "task_escalated":
+            facts = {
+                "title": spec.title,
+                "assignee": spec.assignee_org,
+                "days_overdue": str(days_overdue(spec.due_at, workflow.now())),
+                "level": str(self._escalations_sent),
+                "due": due,
+            }
+        else:
+            facts = {"title": spec.title, "due": due, "assignee": org, **extra}
+        await notify(
+            template=template,
+            cycle_id=spec.cycle_id,
+            task_id=spec.task_id,
+            recipient_org=org,
+            contact=contact,
+            facts=facts,
+        )
