@@ -33,12 +33,18 @@ class Stamped(Protocol):
     """What the fold reads from an envelope (an :class:`EventEnvelope` satisfies it)."""
 
     @property
-    def position(self) -> int: ...
+    def position(self) -> int:
+        """Global position in the ledger."""
+        ...
 
     @property
-    def occurred_at(self) -> datetime: ...
+    def occurred_at(self) -> datetime:
+        """Business time of the event."""
+        ...
 
-    def event(self) -> ev.DomainEvent: ...
+    def event(self) -> ev.DomainEvent:
+        """The decoded domain event."""
+        ...
 
 
 def apply(state: CycleState, envelope: Stamped, event: ev.DomainEvent | None = None) -> CycleState:

@@ -37,6 +37,7 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
+        """True when no problem was found."""
         return self.problem is None
 
 

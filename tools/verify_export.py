@@ -51,6 +51,7 @@ class WalkResult:
 
     @property
     def ok(self) -> bool:
+        """True when no problem was found."""
         return self.problem is None
 
 

@@ -9,6 +9,7 @@ import typer
 from typer.testing import CliRunner
 
 from store.ledger import Ledger
+from store.migrate import head_revision
 from tests.store.tamper import fill
 from tests.store.test_export import run_tool
 from uprflow.cli_audit import audit_app, db_app, projections_app
@@ -26,7 +27,7 @@ def root() -> typer.Typer:
 
 def test_db_upgrade_then_commands(db_url: str, tmp_path: Path) -> None:
     result = runner.invoke(root(), ["db", "upgrade", "--database-url", db_url])
-    assert result.exit_code == 0 and "revision 0001" in result.output
+    assert result.exit_code == 0 and f"revision {head_revision()}" in result.output
     ledger = Ledger(db_url)
     fill(ledger)
     ledger.close()
