@@ -54,6 +54,17 @@ class Settings(BaseSettings):
     secret_key: SecretStr = Field(
         SecretStr(DEV_SECRET), description="key for token hashing and webhook signatures"
     )
+    smtp_host: str | None = Field(
+        None, description="SMTP server for e-mail notices; unset: e-mail delivery is refused"
+    )
+    smtp_port: int = Field(25, description="port of the SMTP server")
+    smtp_starttls: bool = Field(False, description="upgrade the SMTP connection with STARTTLS")
+    smtp_username: str | None = Field(None, description="SMTP login user (unset: no login)")
+    smtp_password: SecretStr | None = Field(None, description="SMTP login password")
+    mail_from: str = Field("uprflow@localhost", description="From: address of e-mail notices")
+    webhook_timeout_seconds: float = Field(
+        10.0, gt=0, description="timeout of one webhook POST (connect, read, write)"
+    )
 
     @model_validator(mode="after")
     def _refuse_insecure(self) -> Settings:
