@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 import threading
@@ -315,3 +316,41 @@ async def test_inbox_only_notice_needs_no_smtp(
     assert deliveries(stack_without_smtp.engine, "cycle-KE-4") == [
         ("inbox", notice.notification_id)
     ]
+
+
+async def test_delivered_but_unrecorded_channel_is_recorded_not_resent(
+    stack: Stack, mailbox: tuple[Mailbox, int], receiver: Receiver
+) -> None:
+    # A try that died between the outbox update and the ledger append: the channel is
+    # delivered in the outbox but has no event. The retry records it and sends nothing.
+    notice = make_notice(receiver)
+    delivered_at = datetime(2027, 3, 5, 9, 0, 7, tzinfo=UTC)
+    outbox.enqueue(stack.engine, notice)
+    outbox.mark_delivered(stack.engine, notice.notification_id, "email", at=delivered_at)
+
+    report = await ActivityEnvironment().run(stack.acts.deliver_notice, notice)
+
+    assert report.delivered == ["email", "webhook", "inbox"]
+    assert mailbox[0].messages == []
+    assert len(receiver.requests) == 1
+    with stack.engine.connect() as conn:
+        [email_event, *_] = read_stream(conn, notices_stream("cycle-KE-4"))
+    assert email_event.event_id == delivery_event_id(notice.notification_id, "email")
+    assert email_event.occurred_at == delivered_at
+
+
+async def test_another_workflow_run_finds_the_first_record(
+    stack: Stack, mailbox: tuple[Mailbox, int], receiver: Receiver
+) -> None:
+    notice = make_notice(receiver)
+    first_env = ActivityEnvironment()
+    first = await first_env.run(stack.acts.deliver_notice, notice)
+    # Same notice from a different run (e.g. after a reset): its trace differs, so the ledger
+    # refuses a second record under the same event id; the activity reports the first one.
+    second_env = ActivityEnvironment()
+    second_env.info = dataclasses.replace(first_env.info, workflow_run_id="another-run")
+    second = await second_env.run(stack.acts.deliver_notice, notice)
+
+    assert second.positions == first.positions
+    assert len(mailbox[0].messages) == 1 and len(receiver.requests) == 1
+    assert len(deliveries(stack.engine, "cycle-KE-4")) == 3
