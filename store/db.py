@@ -13,6 +13,8 @@ so a writer never has to upgrade a stale read snapshot.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,13 +26,30 @@ WRITE_OPTION = "uprflow_write"
 PG_LEDGER_LOCK = 0x75707266  # "uprf"
 
 SQLITE_PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=30000",
     "PRAGMA temp_store=MEMORY",
     "PRAGMA cache_size=-32000",
 )
+
+
+def _enable_wal(cur: Any, timeout: float = 30.0) -> None:
+    # Why a loop: switching a fresh file to WAL needs a moment of exclusive access and SQLite
+    # does not wait for it (no busy handler), so processes starting together (API and worker
+    # migrating a new database) would otherwise fail with "database is locked".
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
 
 
 def is_sqlite(bind: Engine | Connection) -> bool:
@@ -50,9 +69,12 @@ def make_engine(url: str | sa.URL, **kwargs: Any) -> Engine:
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
             dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (below)
             cur = dbapi_conn.cursor()
-            for pragma in SQLITE_PRAGMAS:
-                cur.execute(pragma)
-            cur.close()
+            try:
+                _enable_wal(cur)
+                for pragma in SQLITE_PRAGMAS:
+                    cur.execute(pragma)
+            finally:
+                cur.close()
 
         @sa.event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
