@@ -152,7 +152,43 @@ def _needed(items: Sequence[tuple[Stamped, DomainEvent]]) -> dict[str, set[str] 
     return need
 
 
+# Why one statement: header and the few named entities in one round trip (the common case).
+_LOAD_NAMED = sa.text(
+    "SELECT 'cycle' AS kind, cycle_id AS k, data FROM proj_cycles WHERE cycle_id = :c "
+    "UNION ALL SELECT 'stages', stage, data FROM proj_stages "
+    "WHERE cycle_id = :c AND stage IN :stages "
+    "UNION ALL SELECT 'recommendations', recommendation_id, data FROM proj_recommendations "
+    "WHERE cycle_id = :c AND recommendation_id IN :recommendations "
+    "UNION ALL SELECT 'tasks', task_id, data FROM proj_tasks "
+    "WHERE cycle_id = :c AND task_id IN :tasks"
+).bindparams(
+    *(
+        sa.bindparam(name, expanding=True, type_=sa.String())
+        for name in ("stages", "recommendations", "tasks")
+    )
+)
+
+
+def _load_named(conn: Connection, cycle_id: str, need: dict[str, set[str]]) -> CycleState:
+    params: dict[str, Any] = {"c": cycle_id, **{k: sorted(v) for k, v in need.items()}}
+    header: str | None = None
+    found: dict[str, dict[str, Any]] = {kind: {} for kind in need if need[kind]}
+    for kind, key, blob in conn.execute(_LOAD_NAMED, params):
+        if kind == "cycle":
+            header = blob
+        else:
+            found[kind][key] = _TABLES[kind][3].model_validate_json(blob)
+    state = (
+        CycleState.model_validate_json(header)
+        if header is not None
+        else CycleState(cycle_id=cycle_id)
+    )
+    return state.model_copy(update=found) if found else state
+
+
 def _load(conn: Connection, cycle_id: str, need: dict[str, set[str] | None]) -> CycleState:
+    if all(keys is not None and len(keys) <= _CHUNK for keys in need.values()):
+        return _load_named(conn, cycle_id, {k: v for k, v in need.items() if v is not None})
     data = conn.execute(_CYCLE_DATA, {"cycle_id": cycle_id}).scalar()
     state = (
         CycleState.model_validate_json(data) if data is not None else CycleState(cycle_id=cycle_id)
