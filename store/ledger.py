@@ -274,7 +274,17 @@ class Ledger:
                     break
                 jobs.append(more)
                 size += len(more.requests)
-            self._commit(jobs)
+            # Why: a caller may cancel while waiting (an asyncio task, a cancelled Temporal
+            # activity). A cancelled job is dropped before writing; a running one can no
+            # longer be cancelled, so answering it below cannot fail and kill this thread.
+            live = [j for j in jobs if j.future.set_running_or_notify_cancel()]
+            if live:
+                try:
+                    self._commit(live)
+                except BaseException as exc:  # pragma: no cover - last-resort guard
+                    for j in live:
+                        if not j.future.done():
+                            j.future.set_exception(exc)
 
     def _commit(self, jobs: list[_Job]) -> None:
         requests = [r for job in jobs for r in job.requests]

@@ -234,3 +234,25 @@ def test_checkpoints(ledger: Ledger) -> None:
     assert record_checkpoint(ledger.engine).position == 3
     with ledger.engine.connect() as conn:
         assert [c.position for c in all_checkpoints(conn)] == [2, 3]
+
+
+async def test_cancelled_append_does_not_stop_the_committer(ledger: Ledger) -> None:
+    blocker = threading.Event()
+    real_write = ledger._write
+
+    def slow_write(requests):  # type: ignore[no-untyped-def]
+        blocker.wait(5)
+        return real_write(requests)
+
+    ledger._write = slow_write  # type: ignore[method-assign]
+    first = asyncio.ensure_future(ledger.append_async("s1", [new(notice("C1", 1))]))
+    await asyncio.sleep(0.05)  # the committer now holds the first job
+    queued = asyncio.ensure_future(ledger.append_async("s2", [new(notice("C1", 2))]))
+    await asyncio.sleep(0.01)
+    queued.cancel()  # cancelled while still queued: dropped, never written
+    blocker.set()
+    assert (await first)[0].position == 1
+    ledger._write = real_write  # type: ignore[method-assign]
+    rec = await ledger.append_async("s3", [new(notice("C1", 3))])
+    assert rec[0].position == 2
+    assert count(ledger.engine) == 2
