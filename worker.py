@@ -21,7 +21,13 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.worker import Worker
 
 from activities.checkpoints import CheckpointActivities
+from activities.ledger import LedgerActivities
+from activities.notify import NotificationActivities
+from activities.simulation import SimulatedPeople
+from activities.summary import SummaryActivities
+from domain.simulation import Scenario
 from store.db import make_engine
+from store.ledger import Ledger
 from store.migrate import migrate
 from uprflow.config import Settings, get_settings
 from uprflow.logging import configure_logging, get_logger
@@ -31,26 +37,55 @@ from workflows.checkpoints import (
     CheckpointLoopInput,
     LedgerCheckpointWorkflow,
 )
+from workflows.cycle import STAGE_WORKFLOWS, CycleWorkflow
+from workflows.task import TaskWorkflow
 
 log = get_logger("uprflow.worker")
 
 #: Every workflow class the worker runs.
-WORKFLOWS: Sequence[type] = (LedgerCheckpointWorkflow,)
+WORKFLOWS: Sequence[type] = (
+    LedgerCheckpointWorkflow,
+    CycleWorkflow,
+    TaskWorkflow,
+    *STAGE_WORKFLOWS.values(),
+)
 
 
-def build_activities(engine: sa.Engine) -> list[Any]:
-    """The activity callables, bound to their dependencies (the composition root)."""
-    checkpoints = CheckpointActivities(engine)
-    return [checkpoints.record_checkpoint]
+def build_activities(
+    engine: sa.Engine, ledger: Ledger, settings: Settings, simulate: Scenario | None = None
+) -> list[Any]:
+    """The activity callables, bound to their dependencies (the composition root).
+
+    With ``simulate`` (``uprflow demo``), notices are delivered and then answered by
+    simulated people; everything else is the production wiring.
+    """
+    notifier = NotificationActivities(engine, ledger, settings)
+    deliver: Any = notifier.deliver_notice
+    if simulate is not None:
+        deliver = SimulatedPeople(notifier, simulate).deliver_notice
+    return [
+        CheckpointActivities(engine).record_checkpoint,
+        LedgerActivities(ledger).record_events,
+        SummaryActivities(engine).summarise_cycle,
+        deliver,
+    ]
 
 
-def build_worker(client: Client, settings: Settings, engine: sa.Engine) -> Worker:
+def build_worker(
+    client: Client,
+    settings: Settings,
+    engine: sa.Engine,
+    *,
+    ledger: Ledger | None = None,
+    simulate: Scenario | None = None,
+    task_queue: str | None = None,
+) -> Worker:
     """A worker for ``settings.temporal_task_queue`` with every workflow and activity."""
     return Worker(
         client,
-        task_queue=settings.temporal_task_queue,
+        task_queue=task_queue or settings.temporal_task_queue,
         workflows=list(WORKFLOWS),
-        activities=build_activities(engine),
+        activities=build_activities(engine, ledger or Ledger(engine), settings, simulate),
         # Why: ledger activities are synchronous SQLAlchemy calls; they run on threads so
         # they never block the event loop that drives workflow tasks.
         activity_executor=ThreadPoolExecutor(max_workers=16),
@@ -94,8 +129,9 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
         log.info("registered search attributes", added=added)
     migrate(settings.ledger_url)
     engine = make_engine(settings.ledger_url)
+    ledger = Ledger(engine)
     try:
-        worker = build_worker(client, settings, engine)
+        worker = build_worker(client, settings, engine, ledger=ledger)
         async with worker:
             await ensure_checkpoint_workflow(client, settings)
             log.info(
@@ -107,6 +143,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
             await stop.wait()
             log.info("worker stopping")
     finally:
+        ledger.close()
         engine.dispose()
 
 

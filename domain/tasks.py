@@ -63,6 +63,8 @@ class TaskContext(BaseModel):
     plan_fields: tuple[str, ...] = ()
     period_end: date | None = None
     max_words: int = NATIONAL_REPORT_MAX_WORDS
+    draft_version: int = 0
+    round: int = 0
     note: str = ""
 
 
@@ -487,6 +489,38 @@ def completion_events(
                     notes=parsed.notes,
                 )
             )
+        case RevisionPayload():
+            out.append(
+                ev.DraftRevised(
+                    cycle_id=c,
+                    draft_id=context.note or "national-report",
+                    version=max(2, context.draft_version),
+                    comments_addressed=context.subjects,
+                    word_count=parsed.word_count,
+                )
+            )
+        case SubmitPayload() if context.document == Document.NATIONAL_REPORT:
+            out.append(
+                ev.ReportSubmitted(
+                    cycle_id=c, word_count=parsed.word_count, document_ref=parsed.document_ref
+                )
+            )
+        case SubmitPayload() if context.document == Document.ADDENDUM:
+            out.append(
+                ev.AddendumSubmitted(
+                    cycle_id=c,
+                    document_ref=parsed.document_ref,
+                    recommendation_ids=context.subjects,
+                )
+            )
+        case SubmitPayload() if context.document == Document.MIDTERM_REPORT:
+            out.append(
+                ev.MidtermReportSubmitted(
+                    cycle_id=c,
+                    document_ref=parsed.document_ref,
+                    recommendations_covered=context.subjects,
+                )
+            )
         case ImportPayload():
             out.extend(
                 ev.RecommendationReceived(cycle_id=c, **r.model_dump())
@@ -559,6 +593,16 @@ def completion_events(
                 )
                 for a in parsed.assessments
             )
+        case CommentPayload():
+            out.append(
+                ev.CommentReceived(
+                    cycle_id=c,
+                    comment_id=f"comment-{task_id}",
+                    draft_id=context.note or (context.document or Document.MIDTERM_REPORT).value,
+                    commenter_org=org,
+                    text=parsed.text,
+                )
+            )
         case ConsultationPayload():
             out.append(
                 ev.ConsultationHeld(
@@ -582,6 +626,12 @@ def completion_events(
         case _:
             pass
     return out
+
+
+def result_ref(parsed: BaseModel) -> str | None:
+    """The document a completion produced, if any (kept on ``TaskCompleted``)."""
+    ref = getattr(parsed, "document_ref", None)
+    return ref if isinstance(ref, str) else None
 
 
 def _submitter_kind(context: TaskContext) -> Literal["nhri", "cso", "coalition", "other"]:

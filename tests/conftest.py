@@ -22,7 +22,12 @@ import sqlalchemy as sa
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from uprflow.temporal import SEARCH_ATTRIBUTES, dev_server_path, test_server_path
+from uprflow.temporal import (
+    SEARCH_ATTRIBUTES,
+    dev_server_path,
+    ensure_search_attributes,
+    test_server_path,
+)
 
 PG_ENV = "UPRFLOW_TEST_POSTGRES_URL"
 #: The dev server must not phone home (version check, UI news feed): nothing leaves the machine.
@@ -81,6 +86,8 @@ async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
         data_converter=pydantic_data_converter,
         test_server_existing_path=test_server_path(),
     )
+    # Why: upserting an unregistered search attribute makes a workflow task retry forever.
+    await ensure_search_attributes(env.client, env.client.namespace)
     try:
         yield env
     finally:

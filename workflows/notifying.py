@@ -41,6 +41,7 @@ async def notify(
     recipient_org: str,
     contact: Contact,
     facts: dict[str, str],
+    data: dict[str, str] | None = None,
 ) -> None:
     """Render and deliver one notice; never raises on delivery failure."""
     subject, body = render(template, **facts)
@@ -56,7 +57,7 @@ async def notify(
         webhook_url=contact.webhook_url,
         subject=subject,
         body=body,
-        data={"template": template, **facts},
+        data={"template": template, **facts, **(data or {})},
         occurred_at=workflow.now(),
     )
     try:

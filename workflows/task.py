@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         TaskContext,
         TaskKind,
         completion_events,
+        result_ref,
         validate_completion,
     )
     from workflows.notifying import Contact, notify
@@ -106,6 +107,7 @@ class TaskView(BaseModel):
     reminders_sent: int
     escalations_sent: int
     subjects: list[str]
+    context: TaskContext
     completed_by: str | None = None
     result: dict[str, Any] | None = None
 
@@ -264,7 +266,12 @@ class TaskWorkflow:
                 now=workflow.now(),
             )
             facts.append(
-                ev.TaskCompleted(cycle_id=spec.cycle_id, task_id=spec.task_id, completed_by=org)
+                ev.TaskCompleted(
+                    cycle_id=spec.cycle_id,
+                    task_id=spec.task_id,
+                    completed_by=org,
+                    result_ref=result_ref(parsed),
+                )
             )
             await record(
                 spec.task_id, facts, actor=completion.actor, request_id=completion.request_id
@@ -404,6 +411,23 @@ class TaskWorkflow:
     def _validate_cancel(self, cancellation: TaskCancellation) -> None:
         self._check_open()
 
+    @workflow.signal
+    async def cancel_by_stage(self, reason: str) -> None:
+        """The stage that assigned the task closed; nothing more is expected (no-op if closed)."""
+        spec = self._spec
+        if spec is None or self._status != "open" or self._busy:
+            return
+        self._busy = True
+        try:
+            await record(
+                spec.task_id,
+                [ev.TaskCancelled(cycle_id=spec.cycle_id, task_id=spec.task_id, reason=reason)],
+            )
+        finally:
+            self._busy = False
+        self._status = "cancelled"
+        self._version += 1
+
     # ------------------------------------------------------------------ queries
 
     @workflow.query
@@ -426,6 +450,7 @@ class TaskWorkflow:
             reminders_sent=self._reminders_sent,
             escalations_sent=self._escalations_sent,
             subjects=list(spec.context.subjects),
+            context=spec.context,
             completed_by=self._completed_by,
             result=self._result,
         )

@@ -1,0 +1,97 @@
+"""Simulated people behind the notification boundary (``uprflow demo`` and full-cycle tests).
+
+In a demo the worker registers :meth:`SimulatedPeople.deliver_notice` under the activity name
+``deliver_notice``: the notice is delivered as usual (outbox, ledger), and then the recipient
+"reads" it and acts like a diligent desk officer — it completes its task through the same
+validated Temporal update the HTTP API uses, or comments on a draft whose window just opened.
+Everything else (workflows, validators, ledger) is the production code.
+"""
+
+from __future__ import annotations
+
+from temporalio import activity
+from temporalio.client import WorkflowUpdateStage
+from temporalio.service import RPCError
+
+from activities.notify import NotificationActivities
+from domain.envelope import Actor
+from domain.notices import Notice
+from domain.simulation import Scenario, draft_comments, payload_for
+from workflows.drafting import CommentIn, DraftCirculationStage
+from workflows.stage import stage_workflow_id
+from workflows.task import TaskCompletion, TaskWorkflow
+
+
+class SimulatedPeople:
+    """Delivers notices, then answers them on behalf of the recipient organisation."""
+
+    def __init__(self, notifier: NotificationActivities, scenario: Scenario) -> None:
+        self._notifier = notifier
+        self._scenario = scenario
+        self.actions = 0
+
+    @activity.defn(name="deliver_notice")
+    async def deliver_notice(self, notice: Notice) -> None:
+        """Deliver the notice, then act on it as its recipient would."""
+        await self._notifier.deliver_notice(notice)
+        if notice.template == "task_assigned" and notice.task_id:
+            await self._complete(notice)
+        elif notice.template == "window_opened":
+            await self._comment(notice)
+
+    async def _complete(self, notice: Notice) -> None:
+        assert notice.task_id is not None
+        handle = activity.client().get_workflow_handle(notice.task_id)
+        view = await handle.query(TaskWorkflow.view)
+        if view.status != "open":
+            return
+        payload = payload_for(
+            view.kind,
+            view.context,
+            org=view.assignee_org,
+            task_id=view.task_id,
+            scenario=self._scenario,
+            today=notice.occurred_at.date(),
+        )
+        completion = TaskCompletion(
+            actor=Actor(
+                role=view.assignee_role, organisation=view.assignee_org, subject="simulated"
+            ),
+            payload=payload,
+            expected_version=view.version,
+            request_id=f"sim-{notice.notification_id}",
+        )
+        # Why ACCEPTED, not COMPLETED: the task workflow is waiting for this very activity;
+        # the update runs as soon as the activity returns. The id makes a retry a no-op.
+        await handle.start_update(
+            TaskWorkflow.complete,
+            completion,
+            id=f"sim-{notice.notification_id}",
+            wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+        )
+        self.actions += 1
+
+    async def _comment(self, notice: Notice) -> None:
+        org = notice.recipient_org
+        stage_id = stage_workflow_id(notice.cycle_id, "draft_circulation")
+        handle = activity.client().get_workflow_handle(stage_id)
+        for n, comment in enumerate(draft_comments(org), start=1):
+            try:
+                await handle.start_update(
+                    DraftCirculationStage.submit_comment,
+                    CommentIn(
+                        actor=Actor(
+                            role=notice.data.get("role", "cso"),
+                            organisation=org,
+                            subject="simulated",
+                        ),
+                        text=comment["text"],
+                        themes=tuple(comment["themes"]),
+                        request_id=f"sim-{notice.notification_id}-{n}",
+                    ),
+                    id=f"sim-{notice.notification_id}-{n}",
+                    wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                )
+                self.actions += 1
+            except RPCError:
+                return  # the window closed meanwhile

@@ -1,0 +1,90 @@
+"""Read-side activity: a cycle's folded state, summarised for the workflows that need it
+(the mid-term report is compiled from recorded progress; the next cycle inherits what is
+noted or unfinished)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from temporalio import activity
+
+from domain.fold import fold
+from domain.values import ImplementationStatus, Position
+from store.reading import read_cycle
+
+
+class CarriedRecommendation(BaseModel):
+    """A recommendation the next cycle must report on."""
+
+    recommendation_id: str
+    themes: tuple[str, ...] = ()
+    position: Position | None = None
+    status: ImplementationStatus | None = None
+
+
+class CycleSummary(BaseModel):
+    """Counts by position and implementation status, and what carries forward."""
+
+    cycle_id: str
+    events: int
+    recommendations: int
+    by_position: dict[str, int]
+    by_status: dict[str, int]
+    progress_reports: int
+    independent_assessments: int
+    carry_forward: list[CarriedRecommendation]
+
+    def line(self) -> str:
+        """One line for a task's context: the state of implementation."""
+        parts = ", ".join(f"{k} {v}" for k, v in sorted(self.by_status.items()))
+        return (
+            f"{self.recommendations} recommendations; {self.progress_reports} progress reports; "
+            f"status: {parts or 'none reported'}"
+        )
+
+
+def summarise(engine: sa.Engine, cycle_id: str) -> CycleSummary:
+    """Fold the cycle's events and summarise them."""
+    with engine.connect() as conn:
+        envelopes = read_cycle(conn, cycle_id)
+    state = fold(envelopes, cycle_id)
+    recs = state.recommendations.values()
+    carry = [
+        CarriedRecommendation(
+            recommendation_id=r.recommendation_id,
+            themes=r.themes,
+            position=r.position,
+            status=r.implementation_status,
+        )
+        for r in recs
+        # Why: the next national report must answer for what was noted and for what was
+        # supported but is not yet implemented.
+        if r.position == Position.NOTED
+        or r.implementation_status != ImplementationStatus.IMPLEMENTED
+    ]
+    return CycleSummary(
+        cycle_id=cycle_id,
+        events=len(envelopes),
+        recommendations=len(state.recommendations),
+        by_position=dict(Counter(r.position.value for r in recs if r.position)),
+        by_status=dict(
+            Counter(r.implementation_status.value for r in recs if r.implementation_status)
+        ),
+        progress_reports=sum(r.progress_reports for r in recs),
+        independent_assessments=sum(r.independent_assessments for r in recs),
+        carry_forward=carry,
+    )
+
+
+class SummaryActivities:
+    """Summary activities bound to the ledger database."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+
+    @activity.defn(name="summarise_cycle")
+    def summarise_cycle(self, cycle_id: str) -> CycleSummary:
+        """The cycle's summary as recorded in the ledger now."""
+        return summarise(self._engine, cycle_id)
