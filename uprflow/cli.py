@@ -55,6 +55,23 @@ def api() -> None:
     )
 
 
+# --------------------------------------------------------------------------- sub-commands
+# Why here: the sub-apps live in their own modules (each imports only what it needs when a
+# command runs); this is the one place that assembles the command tree.
+
+from uprflow.cli_audit import audit_app, db_app, projections_app  # noqa: E402
+from uprflow.cli_cycle import cycle_app  # noqa: E402
+from uprflow.cli_demo import demo  # noqa: E402
+from uprflow.cli_workflows import audit_workflows  # noqa: E402
+
+audit_app.command("workflows")(audit_workflows)
+app.add_typer(cycle_app, name="cycle")
+app.add_typer(audit_app, name="audit")
+app.add_typer(projections_app, name="projections")
+app.add_typer(db_app, name="db")
+app.command("demo")(demo)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
