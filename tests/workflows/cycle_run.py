@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import uuid
@@ -26,6 +27,14 @@ from workflows.cycle import CycleInput, CycleResult, CycleWorkflow, cycle_workfl
 
 HISTORIES = Path(__file__).resolve().parents[1] / "fixtures" / "histories"
 RECORD_ENV = "UPRFLOW_RECORD_HISTORIES"
+#: Task histories are kept for one profile only (one per kind of task): they all run the
+#: same TaskWorkflow code, and the fixtures stay small.
+TASK_HISTORIES_FOR = {"ke"}
+
+
+def _write(path: Path, history_json: str) -> None:
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        json.dump(json.loads(history_json), f, separators=(",", ":"))
 
 
 @dataclass
@@ -82,13 +91,15 @@ async def record_histories(client: Client, result: CycleResult, name: str) -> No
     out = HISTORIES / name
     out.mkdir(parents=True, exist_ok=True)
     cycle = await client.get_workflow_handle(result.cycle_id).fetch_history()
-    (out / "cycle.json").write_text(cycle.to_json())
+    _write(out / "cycle.json.gz", cycle.to_json())
     for event in cycle.events:
         if event.event_type != EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED:
             continue
         ex = event.child_workflow_execution_started_event_attributes.workflow_execution
         history = await client.get_workflow_handle(ex.workflow_id, run_id=ex.run_id).fetch_history()
-        (out / f"{ex.workflow_id}.json").write_text(history.to_json())
+        _write(out / f"{ex.workflow_id}.json.gz", history.to_json())
+        if name not in TASK_HISTORIES_FOR:
+            continue
         kinds: set[str] = set()
         for sub in history.events:
             if sub.event_type != EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED:
@@ -101,7 +112,7 @@ async def record_histories(client: Client, result: CycleResult, name: str) -> No
             th = await client.get_workflow_handle(
                 task.workflow_id, run_id=task.run_id
             ).fetch_history()
-            (out / f"{task.workflow_id}.json").write_text(th.to_json())
+            _write(out / f"{task.workflow_id}.json.gz", th.to_json())
     (out / "README.md").write_text(
         json.dumps({"cycle_id": result.cycle_id, "recorded_by": "tests/workflows/cycle_run.py"})
         + "\n"

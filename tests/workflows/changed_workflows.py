@@ -1,0 +1,20 @@
+"""Deliberately changed workflows: same names, different commands (replay must fail)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.task import TaskOutcome, TaskSpec, TaskWorkflow
+
+
+@workflow.defn(name="Task")
+class TaskWorkflowWithAnExtraTimer(TaskWorkflow):
+    """A "harmless" change: wait a minute before recording the assignment."""
+
+    @workflow.run
+    async def run(self, spec: TaskSpec) -> TaskOutcome:
+        await workflow.sleep(timedelta(minutes=1))
+        return await super().run(spec)
