@@ -18,6 +18,19 @@ _MAX_SAFE = 2**53 - 1
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 
+# Keys already seen to sort the same in UTF-16 and in code points (event field names, mostly).
+_SAFE_KEYS: set[str] = set()
+_SAFE_KEYS_MAX = 4096
+
+
+def _safe_key(k: Any) -> bool:
+    if type(k) is not str or (k and max(k) >= "\ue000"):
+        return False
+    if len(_SAFE_KEYS) < _SAFE_KEYS_MAX:
+        _SAFE_KEYS.add(k)
+    return True
+
+
 def _simple(value: Any) -> bool:
     # Why: only these shapes canonicalise identically under json.dumps(sort_keys=True).
     t = type(value)
@@ -26,13 +39,33 @@ def _simple(value: Any) -> bool:
     if t is int:
         return -_MAX_SAFE <= value <= _MAX_SAFE
     if t is dict:
-        for k, v in value.items():
-            if type(k) is not str or (k and max(k) >= "\ue000") or not _simple(v):
-                return False
-        return True
+        return _simple_dict(value)
     if t is list or t is tuple:
         return all(_simple(v) for v in value)
     return False
+
+
+def _simple_dict(value: dict[Any, Any]) -> bool:
+    # Why a flat loop: payloads are mostly one level of strings, so test those inline.
+    for k, v in value.items():
+        if type(k) is not str or (k not in _SAFE_KEYS and not _safe_key(k)):
+            return False
+        t = type(v)
+        if t is str or v is None or t is bool:
+            continue
+        if t is int:
+            if not -_MAX_SAFE <= v <= _MAX_SAFE:
+                return False
+        elif not _simple(v):
+            return False
+    return True
+
+
+#: RFC 8785 form of one ``str`` (exact type), as text: JSON's C escaper without ASCII escaping
+#: emits exactly the escapes RFC 8785 prescribes (tested against ``rfc8785``).
+encode_str: Any = (
+    getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
+)
 
 
 def canonical_str(value: str) -> str:

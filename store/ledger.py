@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from domain.envelope import Actor, NewEvent, Trace
 from domain.events import DomainEvent
-from store.canonical import canonical_flat, canonical_json, canonical_str
+from store.canonical import canonical_flat, canonical_json, canonical_str, encode_str
 from store.db import as_engine, lock_for_write, write_connection
 from store.errors import EventIdConflict, LedgerClosed, LedgerError, WrongExpectedVersion
 from store.hashing import GENESIS, chain_hash
@@ -116,32 +116,72 @@ class _Prepared:
                 self.actor, self.trace, self.payload)  # fmt: skip
 
 
+# Per event class: (type name, its canonical JSON, schema version).
+_CLASS_INFO: dict[type[DomainEvent], tuple[str, str, int]] = {}
+# Canonical actor objects by value (few distinct actors; bounded).
+_ACTORS: dict[tuple[Any, ...], str] = {}
+_ACTORS_MAX = 1024
+_TRACE_KEYS = ("causation_id", "correlation_id", "request_id", "run_id", "workflow_id")
+
+
+def _class_info(cls: type[DomainEvent]) -> tuple[str, str, int]:
+    info = _CLASS_INFO.get(cls)
+    if info is None:
+        name = cls.type_name()
+        info = _CLASS_INFO[cls] = (name, canonical_str(name), cls.schema_version)
+    return info
+
+
+def _actor_json(actor: Actor) -> str:
+    fields = actor.__dict__
+    key = tuple(fields.values())
+    text = _ACTORS.get(key)
+    if text is None:
+        text = canonical_flat(fields)
+        if len(_ACTORS) < _ACTORS_MAX:
+            _ACTORS[key] = text
+    return text
+
+
+def _trace_json(trace: Trace) -> str:
+    fields = trace.__dict__
+    if len(fields) != len(_TRACE_KEYS):  # pragma: no cover - the model changed shape
+        return canonical_flat(fields)
+    # Why by hand: five optional strings in sorted key order; json's C string escaper gives
+    # the RFC 8785 form of each (tested against rfc8785).
+    parts = []
+    for k in _TRACE_KEYS:
+        v = fields[k]
+        parts.append(f'"{k}":null' if v is None else f'"{k}":{encode_str(v)}')
+    return "{" + ",".join(parts) + "}"
+
+
 def _prepare(new: NewEvent) -> _Prepared:
     event = new.event
-    cls = type(event)
+    type_name, type_json, schema_version = _class_info(type(event))
     payload = event.model_dump(mode="json")
     event_id = str(new.event_id)
     occurred_dt = new.occurred_at.astimezone(UTC)
     occurred = format_ts(occurred_dt)
     # Actor and trace are flat string fields, the other members plain strings: no float or
     # key-order corner case of RFC 8785 can occur, so they skip the payload's shape check.
-    actor = canonical_flat(new.actor.__dict__)
+    actor = _actor_json(new.actor)
     head = (
-        f'{{"actor":{actor},"cycle_id":{canonical_str(event.cycle_id)},'
-        f'"event_id":"{event_id}","event_type":{canonical_str(cls.type_name())},'
+        f'{{"actor":{actor},"cycle_id":{encode_str(event.cycle_id)},'
+        f'"event_id":"{event_id}","event_type":{type_json},'
         f'"occurred_at":"{occurred}",'
     )
     return _Prepared(
         new,
         event_id,
-        cls.type_name(),
-        cls.schema_version,
+        type_name,
+        schema_version,
         event.cycle_id,
         occurred,
         occurred_dt,
         head,
         canonical_json(payload),
-        canonical_flat(new.trace.__dict__),
+        _trace_json(new.trace),
         actor,
     )
 

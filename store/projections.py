@@ -135,6 +135,19 @@ _ENTITY_QUERIES = {
 }
 
 
+_KEY_ATTRS = (("stages", "stage"), ("recommendations", "recommendation_id"), ("tasks", "task_id"))
+# Per event class: the (kind, attribute) pairs it has (a pydantic getattr miss is slow).
+_CLASS_KEYS: dict[type[DomainEvent], tuple[tuple[str, str], ...]] = {}
+
+
+def _class_keys(cls: type[DomainEvent]) -> tuple[tuple[str, str], ...]:
+    keys = _CLASS_KEYS.get(cls)
+    if keys is None:
+        fields = cls.model_fields
+        keys = _CLASS_KEYS[cls] = tuple((k, a) for k, a in _KEY_ATTRS if a in fields)
+    return keys
+
+
 def _needed(items: Sequence[tuple[Stamped, DomainEvent]]) -> dict[str, set[str] | None]:
     """Entity keys the fold will read for these events (None: all of that kind)."""
     # Why: loading only these keeps an append O(events), not O(cycle size). Keep in step
@@ -143,9 +156,8 @@ def _needed(items: Sequence[tuple[Stamped, DomainEvent]]) -> dict[str, set[str] 
     for _, e in items:
         if isinstance(e, OutcomeAdopted):
             need["recommendations"] = None
-        for kind, attr in (("stages", "stage"), ("recommendations", "recommendation_id"),
-                           ("tasks", "task_id")):  # fmt: skip
-            value = getattr(e, attr, None)
+        for kind, attr in _class_keys(type(e)):
+            value = getattr(e, attr)
             keys = need[kind]
             if value is not None and keys is not None:
                 keys.add(str(value))
