@@ -255,6 +255,8 @@ def status(
         typer.echo(view.model_dump_json(indent=2))
         return
     console = Console()
+    if not console.is_terminal:
+        console = Console(width=120)
     console.print(
         f"[bold]{view.cycle_id}[/]: {view.country} cycle {view.cycle_number}, review on "
         f"{view.review_date.isoformat()}; status {view.status} (workflow {execution})"
@@ -264,8 +266,10 @@ def status(
         f"next cycle {view.next_cycle_id or '-'}"
     )
     table = Table()
-    for col in ("stage", "status", "opens", "closes", "open tasks", "facts"):
-        table.add_column(col)
+    for col in ("stage", "status", "opens", "closes"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("open tasks", justify="right")
+    table.add_column("facts")
     for s in view.stages:
         lv = live.get(s.stage)
         closes = s.closes_on.isoformat()

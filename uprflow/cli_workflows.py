@@ -13,6 +13,7 @@ The command is added to the ``uprflow audit`` sub-app by :mod:`uprflow.cli`.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,16 @@ if TYPE_CHECKING:
 
 #: Default cap on the executions one run replays.
 DEFAULT_LIMIT = 1000
+
+
+_CORE_MESSAGE = re.compile(r'message: "((?:[^"\\]|\\.)*)"')
+
+
+def _short_error(exc: BaseException) -> str:
+    """The SDK core's failure message (``[TMPRL1100] Nondeterminism error: ...``) if any."""
+    text = str(exc)
+    found = _CORE_MESSAGE.search(text)
+    return f"{type(exc).__name__}: {found.group(1) if found else text}"
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,8 @@ async def replay_executions(
     from temporalio.contrib.pydantic import pydantic_data_converter
     from temporalio.worker import Replayer
 
+    from uprflow.demo import quiet_runtime
+
     if workflows is None:
         from worker import WORKFLOWS
 
@@ -103,7 +116,11 @@ async def replay_executions(
         for _, wf_id, run_id in listed:
             yield await client.get_workflow_handle(wf_id, run_id=run_id).fetch_history()
 
-    replayer = Replayer(workflows=list(workflows), data_converter=pydantic_data_converter)
+    replayer = Replayer(
+        workflows=list(workflows),
+        data_converter=pydantic_data_converter,
+        runtime=quiet_runtime(),
+    )
     async with replayer.workflow_replay_iterator(histories()) as results:
         index = 0
         async for result in results:

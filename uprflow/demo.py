@@ -97,15 +97,16 @@ class DemoReport:
         return all(s.status in ("done", "skipped") for s in self.stages)
 
 
-_QUIET_RUNTIME: Runtime | None = None
+_QUIET: Runtime | None = None
 
 
-def _quiet_runtime() -> Runtime:
-    # Why: the SDK core warns on stderr that the test server is older than 1.16; the demo's
-    # output is its report, so the core logs errors only.
-    global _QUIET_RUNTIME
-    if _QUIET_RUNTIME is None:
-        _QUIET_RUNTIME = Runtime(
+def quiet_runtime() -> Runtime:
+    """A Temporal runtime whose SDK core logs errors only (one per process)."""
+    # Why: the core warns on stderr that the test server is older than 1.16, and logs each
+    # replay failure; the demo's and ``audit workflows``' output is their report.
+    global _QUIET
+    if _QUIET is None:
+        _QUIET = Runtime(
             telemetry=TelemetryConfig(
                 logging=LoggingConfig(
                     filter=TelemetryFilter(core_level="ERROR", other_level="ERROR")
@@ -113,7 +114,7 @@ def _quiet_runtime() -> Runtime:
                 metrics=None,
             )
         )
-    return _QUIET_RUNTIME
+    return _QUIET
 
 
 def cycle_number_of_session(session: int) -> int:
@@ -162,7 +163,7 @@ async def _run_cycle(
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter,
         test_server_existing_path=test_server_path(),
-        runtime=_quiet_runtime(),
+        runtime=quiet_runtime(),
     )
     try:
         await ensure_search_attributes(env.client, env.client.namespace)
