@@ -116,7 +116,8 @@ def demo(
     if v.ok:
         console.print(
             f"audit verify: [green]OK[/]: the chain is intact; {v.checked} events verified; "
-            f"head {v.head_position} {v.head_hash}"
+            f"head {v.head_position} {v.head_hash}",
+            soft_wrap=True,
         )
     else:
         console.print(f"audit verify: [red]FAIL[/] at {v.problem}")
