@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         result_ref,
         validate_completion,
     )
+    from uprflow.temporal import ASSIGNEE, DUE_AT
     from workflows.notifying import Contact, notify
     from workflows.recording import record
 
@@ -147,6 +148,10 @@ class TaskWorkflow:
     @workflow.run
     async def run(self, spec: TaskSpec) -> TaskOutcome:
         self._spec = spec
+        # Visibility: overdue tasks are listed with e.g. "DueAt < '<now>'" on running ones.
+        workflow.upsert_search_attributes(
+            [ASSIGNEE.value_set(spec.assignee_org), DUE_AT.value_set(spec.due_at)]
+        )
         now = workflow.now()
         self._reminders_sent = reminders_passed(spec.due_at, spec.reminders, now)
         await record(
@@ -324,6 +329,7 @@ class TaskWorkflow:
         finally:
             self._busy = False
         self._spec = spec.model_copy(update={"due_at": ext.new_due_at})
+        workflow.upsert_search_attributes([DUE_AT.value_set(ext.new_due_at)])
         self._reminders_sent = reminders_passed(ext.new_due_at, spec.reminders, workflow.now())
         self._escalations_sent = 0
         self._version += 1
@@ -369,6 +375,7 @@ class TaskWorkflow:
                 "assignee_contact": re.contact,
             }
         )
+        workflow.upsert_search_attributes([ASSIGNEE.value_set(re.assignee_org)])
         self._version += 1
         self._schedule_changed = True
         await self._notify(
