@@ -97,25 +97,43 @@ _TABLES: dict[str, tuple[sa.Table, sa.Column[Any], Any, type[Any]]] = {
 }
 
 
-_UPSERTS: dict[tuple[str, str], Any] = {}
+_UPSERTS: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {}
 
 
-def _upsert_stmt(dialect: str, table: sa.Table) -> Any:
-    stmt = _UPSERTS.get((dialect, table.name))
-    if stmt is None:
-        base = sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table)
+def _upsert_sql(conn: Connection, table: sa.Table) -> tuple[str, tuple[str, ...] | None]:
+    """The dialect's upsert as driver SQL, with its positional parameter order (if any).
+
+    Why driver SQL: every projection column is a plain string or integer (no bind
+    processing), and executing the compiled string skips SQLAlchemy's per-execution work,
+    which cost more than the upsert itself for the usual one or two rows.
+    """
+    dialect = conn.dialect
+    key = (dialect.name, table.name)
+    cached = _UPSERTS.get(key)
+    if cached is None:
+        base = sqlite.insert(table) if dialect.name == "sqlite" else postgresql.insert(table)
         keys = [c.name for c in table.primary_key.columns]
         stmt = base.on_conflict_do_update(
             index_elements=keys,
             set_={c.name: base.excluded[c.name] for c in table.columns if c.name not in keys},
         )
-        _UPSERTS[(dialect, table.name)] = stmt
-    return stmt
+        compiled = stmt.compile(dialect=dialect)
+        order = (
+            tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+        )
+        cached = _UPSERTS[key] = (str(compiled), order)
+    return cached
 
 
 def _upsert(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(_upsert_stmt(conn.dialect.name, table), rows)
+    if not rows:
+        return
+    sql, order = _upsert_sql(conn, table)
+    if order is None:
+        conn.exec_driver_sql(sql, rows if len(rows) > 1 else rows[0])
+    else:
+        params = [tuple(r[k] for k in order) for r in rows]
+        conn.exec_driver_sql(sql, params if len(params) > 1 else params[0])
 
 
 # ------------------------------------------------------------------ live path
@@ -165,27 +183,31 @@ def _needed(items: Sequence[tuple[Stamped, DomainEvent]]) -> dict[str, set[str] 
 
 
 # Why one statement: header and the few named entities in one round trip (the common case).
-_LOAD_NAMED = sa.text(
-    "SELECT 'cycle' AS kind, cycle_id AS k, data FROM proj_cycles WHERE cycle_id = :c "
+# Driver-level SQL with the placeholders written out (expanding parameters re-render the
+# statement on every execution, which cost more than the query).
+_LOAD_NAMED_SQL = (
+    "SELECT 'cycle' AS kind, cycle_id AS k, data FROM proj_cycles WHERE cycle_id = {m} "
     "UNION ALL SELECT 'stages', stage, data FROM proj_stages "
-    "WHERE cycle_id = :c AND stage IN :stages "
+    "WHERE cycle_id = {m} AND stage IN ({stages}) "
     "UNION ALL SELECT 'recommendations', recommendation_id, data FROM proj_recommendations "
-    "WHERE cycle_id = :c AND recommendation_id IN :recommendations "
+    "WHERE cycle_id = {m} AND recommendation_id IN ({recommendations}) "
     "UNION ALL SELECT 'tasks', task_id, data FROM proj_tasks "
-    "WHERE cycle_id = :c AND task_id IN :tasks"
-).bindparams(
-    *(
-        sa.bindparam(name, expanding=True, type_=sa.String())
-        for name in ("stages", "recommendations", "tasks")
-    )
+    "WHERE cycle_id = {m} AND task_id IN ({tasks})"
 )
 
 
 def _load_named(conn: Connection, cycle_id: str, need: dict[str, set[str]]) -> CycleState:
-    params: dict[str, Any] = {"c": cycle_id, **{k: sorted(v) for k, v in need.items()}}
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    keys = {kind: sorted(need.get(kind) or ()) for kind in _ENTITY_MAPS}
+    marks = {kind: ",".join([mark] * len(v)) if v else "NULL" for kind, v in keys.items()}
+    sql = _LOAD_NAMED_SQL.format(m=mark, **marks)
+    params: list[str] = [cycle_id]
+    for kind in _ENTITY_MAPS:
+        params.append(cycle_id)
+        params.extend(keys[kind])
     header: str | None = None
     found: dict[str, dict[str, Any]] = {kind: {} for kind in need if need[kind]}
-    for kind, key, blob in conn.execute(_LOAD_NAMED, params):
+    for kind, key, blob in conn.exec_driver_sql(sql, tuple(params)):
         if kind == "cycle":
             header = blob
         else:
