@@ -11,6 +11,7 @@ from tests.netguard import foreign_connects
 
 SCRIPT = """
 import asyncio
+import os
 from temporalio.testing import WorkflowEnvironment
 from tests.conftest import DEV_SERVER_OFFLINE_ARGS
 from uprflow.temporal import SEARCH_ATTRIBUTES, dev_server_path, test_server_path
@@ -28,6 +29,9 @@ async def main():
     await dev.shutdown()
 
 asyncio.run(main())
+print("SERVERS-STOPPED", flush=True)
+# The SDK's runtime thread can abort the interpreter while it finalises; the work is done.
+os._exit(0)
 """
 
 
@@ -54,6 +58,7 @@ def test_test_servers_stay_on_loopback(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]
+    assert "SERVERS-STOPPED" in done.stdout
     trace = trace_file.read_text()
     assert "connect(" in trace
     assert foreign_connects(trace) == []
