@@ -17,6 +17,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.stage import StageBase, StageInput, StageResult, role_of
 
 DRAFT_ID = "national-report"
+#: Temporal allows 2,000 updates per execution; each comment is one. Past this many the
+#: window refuses further comments with a clear message instead of failing the workflow.
+MAX_COMMENTS = 1_900
 
 
 class CommentIn(BaseModel):
@@ -142,6 +145,12 @@ class DraftCirculationStage(StageBase):
     def _check_accepting(self, comment: CommentIn) -> None:
         if not self._accepting or self.status != "open":
             raise ApplicationError("the comment window on the draft is closed", type="WindowClosed")
+        if len(self._comments) >= MAX_COMMENTS:
+            raise ApplicationError(
+                f"the draft has received {MAX_COMMENTS} comments, the most one window takes; "
+                "send further input to the secretariat",
+                type="WindowFull",
+            )
         allowed = set(self.profile.stages.draft_circulation.commenters)
         role = comment.actor.role
         if (
