@@ -229,10 +229,49 @@ class _Stamp:
         return self._event
 
 
+class _Waiter:
+    """What a blocking caller waits on: a pre-acquired lock the committer releases.
+
+    Why not a Future: a synchronous caller cannot cancel, so it needs none of a Future's
+    condition variable and callbacks, which cost several microseconds per append on the
+    committer's critical path. Same subset of the Future interface the committer uses.
+    """
+
+    __slots__ = ("_done", "_error", "_lock", "_result")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._lock.acquire()
+        self._done = False
+        self._result: list[AppendResult] | None = None
+        self._error: BaseException | None = None
+
+    def set_running_or_notify_cancel(self) -> bool:
+        return True
+
+    def done(self) -> bool:
+        return self._done
+
+    def set_result(self, result: list[AppendResult]) -> None:
+        self._result, self._done = result, True
+        self._lock.release()
+
+    def set_exception(self, error: BaseException) -> None:
+        self._error, self._done = error, True
+        self._lock.release()
+
+    def result(self) -> list[AppendResult]:
+        self._lock.acquire()  # released once, by the committer, after the commit
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+
 @dataclass
 class _Job:
     requests: list[tuple[AppendRequest, list[_Prepared]]]
-    future: Future[list[AppendResult]] = field(default_factory=Future)
+    future: Future[list[AppendResult]] | _Waiter = field(default_factory=Future)
 
 
 @dataclass
@@ -275,7 +314,9 @@ class Ledger:
         Raises :class:`WrongExpectedVersion` or :class:`EventIdConflict` (nothing written).
         Re-appending events already recorded returns their original positions.
         """
-        result = self._submit([AppendRequest(stream_id, events, expected_version)]).result()[0]
+        waiter = _Waiter()
+        self._submit([AppendRequest(stream_id, events, expected_version)], waiter)
+        result = waiter.result()[0]
         if isinstance(result, LedgerError):
             raise result
         return result
@@ -284,7 +325,7 @@ class Ledger:
         self, stream_id: str, events: Sequence[NewEvent], expected_version: int | None = None
     ) -> list[Recorded]:
         """The asyncio form of :meth:`append` (awaits the group commit)."""
-        fut = self._submit([AppendRequest(stream_id, events, expected_version)])
+        fut = self._future([AppendRequest(stream_id, events, expected_version)])
         result = (await asyncio.wrap_future(fut))[0]
         if isinstance(result, LedgerError):
             raise result
@@ -292,11 +333,13 @@ class Ledger:
 
     def append_many(self, requests: Sequence[AppendRequest]) -> list[AppendResult]:
         """Submit many requests at once; each succeeds or fails on its own (one transaction)."""
-        return self._submit(list(requests)).result()
+        waiter = _Waiter()
+        self._submit(list(requests), waiter)
+        return waiter.result()
 
     async def append_many_async(self, requests: Sequence[AppendRequest]) -> list[AppendResult]:
         """The asyncio form of :meth:`append_many`."""
-        return await asyncio.wrap_future(self._submit(list(requests)))
+        return await asyncio.wrap_future(self._future(list(requests)))
 
     def close(self) -> None:
         """Stop the committer after the queued appends; the engine stays open."""
@@ -315,9 +358,16 @@ class Ledger:
 
     # ------------------------------------------------------------------ committer
 
-    def _submit(self, requests: list[AppendRequest]) -> Future[list[AppendResult]]:
+    def _future(self, requests: list[AppendRequest]) -> Future[list[AppendResult]]:
+        future: Future[list[AppendResult]] = Future()
+        self._submit(requests, future)
+        return future
+
+    def _submit(
+        self, requests: list[AppendRequest], answer: Future[list[AppendResult]] | _Waiter
+    ) -> None:
         # Encoding happens on the caller's thread, outside the committer's critical path.
-        job = _Job([(r, [_prepare(e) for e in r.events]) for r in requests])
+        job = _Job([(r, [_prepare(e) for e in r.events]) for r in requests], answer)
         with self._start_lock:
             if self._closed:
                 raise LedgerClosed("the ledger was closed")
@@ -327,7 +377,6 @@ class Ledger:
                 )
                 self._thread.start()
             self._queue.put(job)
-        return job.future
 
     def _run(self) -> None:
         stop = False
