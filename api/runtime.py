@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from temporalio.client import Client
 
+from store.ledger import Ledger
 from uprflow.config import Settings
 from uprflow.temporal import connect
 
@@ -46,3 +47,4 @@ class Runtime:
     settings: Settings
     engine: sa.Engine
     temporal: TemporalHandle
+    ledger: Ledger

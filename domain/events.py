@@ -410,6 +410,19 @@ class NotificationDelivered(DomainEvent):
     task_id: Id | None = None
 
 
+class CommandRejected(DomainEvent):
+    """A command was refused (invalid, unauthorised or conflicting).
+
+    Why an event: Temporal keeps no trace of an update its validator rejects, and an auditor
+    must see every refused attempt, by whom and why.
+    """
+
+    command: str = Field(min_length=1, description="e.g. POST /tasks/{task_id}/complete")
+    target: str = Field(min_length=1, description="the task, stage or cycle addressed")
+    status: int = Field(ge=400, le=599)
+    reason: str = Field(min_length=1)
+
+
 # ----------------------------------------------------------------- registry and upcasting
 
 #: type name -> current model
@@ -423,7 +436,7 @@ EVENT_TYPES: dict[str, type[DomainEvent]] = {
         RecommendationReceived, RecommendationRouted, PositionProposed, PositionAssessed,
         PositionDecided, ImplementationPlanned, ProgressReported, AssessmentFiled,
         ParliamentItemResolved, TaskAssigned, TaskReminded, TaskEscalated, TaskExtended,
-        TaskReassigned, TaskCompleted, TaskCancelled, NotificationDelivered,
+        TaskReassigned, TaskCompleted, TaskCancelled, NotificationDelivered, CommandRejected,
     )
 }  # fmt: skip
 
