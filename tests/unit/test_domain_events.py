@@ -14,6 +14,7 @@ from domain.values import Position
 def test_catalogue_is_complete_and_past_tense() -> None:
     expected = {
         "CycleStarted",
+        "CommandRejected",
         "StageOpened",
         "StageClosed",
         "DeadlineExtended",
