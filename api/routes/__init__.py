@@ -4,4 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-ROUTERS: list[APIRouter] = []
+from api.routes import audit, cycles, participation, public, recommendations, tasks
+
+ROUTERS: list[APIRouter] = [
+    cycles.router,
+    recommendations.router,
+    tasks.router,
+    participation.router,
+    audit.router,
+    public.router,
+]

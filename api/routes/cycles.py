@@ -1,0 +1,7 @@
+"""API routes: cycles."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
