@@ -62,6 +62,7 @@ def api() -> None:
 from uprflow.cli_audit import audit_app, db_app, projections_app  # noqa: E402
 from uprflow.cli_cycle import cycle_app  # noqa: E402
 from uprflow.cli_demo import demo  # noqa: E402
+from uprflow.cli_tokens import tokens_app  # noqa: E402
 from uprflow.cli_workflows import audit_workflows  # noqa: E402
 
 audit_app.command("workflows")(audit_workflows)
@@ -69,6 +70,7 @@ app.add_typer(cycle_app, name="cycle")
 app.add_typer(audit_app, name="audit")
 app.add_typer(projections_app, name="projections")
 app.add_typer(db_app, name="db")
+app.add_typer(tokens_app, name="tokens")
 app.command("demo")(demo)
 
 
