@@ -4,12 +4,38 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from pydantic import BaseModel, Field
 from temporalio import workflow
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain import events as ev
+    from domain.envelope import Actor
     from domain.tasks import TaskContext, TaskKind
     from workflows.stage import StageBase, StageInput, StageResult, at_start_of
+
+#: Temporal allows 2,000 updates per execution; each direct submission is one. Past this many
+#: the window refuses further submissions with a clear message instead of failing the workflow.
+MAX_SUBMISSIONS = 1_900
+
+
+class SubmissionIn(BaseModel):
+    """The body of the ``receive_submission`` update: a stakeholder submission (NHRI, CSO)."""
+
+    actor: Actor
+    title: str = Field(min_length=1, max_length=500)
+    joint: bool = False
+    signatories: tuple[str, ...] = ()
+    document_ref: str | None = None
+    request_id: str | None = None
+
+
+class SubmissionReceipt(BaseModel):
+    """What a submitter gets back."""
+
+    submission_id: str
+    submitter_org: str
+    submitter_kind: str
 
 
 def _slug(text: str) -> str:
@@ -19,6 +45,10 @@ def _slug(text: str) -> str:
 @workflow.defn(name="ConsultationStage")
 class ConsultationStage(StageBase):
     """Hearings in the profile's cities, submissions from the NHRI and CSOs, report sections."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._submissions = 0
 
     @workflow.run
     async def run(self, inp: StageInput) -> StageResult:
@@ -78,3 +108,66 @@ class ConsultationStage(StageBase):
         await self.wait_window()
         await self.close("consultation window ended" if not self.closed_early else "closed early")
         return self.result(facts={"hearings": len(scheduled)})
+
+    # ------------------------------------------------------------------ submissions
+
+    @workflow.update
+    async def receive_submission(self, sub: SubmissionIn) -> SubmissionReceipt:
+        """A stakeholder submission sent while the window is open (besides the tasks)."""
+        self._check_submission(sub)  # re-checked: the window may have closed meanwhile
+        i = self.i
+        self._submissions += 1
+        submission_id = f"submission-{i.cycle_id.removeprefix('cycle-')}-{self._submissions:04d}"
+        kind = "coalition" if sub.joint else ("nhri" if sub.actor.role == "nhri" else "cso")
+        await self.record(
+            [
+                ev.SubmissionReceived(
+                    cycle_id=i.cycle_id,
+                    submission_id=submission_id,
+                    submitter_org=sub.actor.organisation,
+                    submitter_kind=kind,
+                    title=sub.title,
+                    joint=sub.joint,
+                    signatories=sub.signatories,
+                    document_ref=sub.document_ref,
+                )
+            ],
+            actor=sub.actor,
+            request_id=sub.request_id,
+        )
+        return SubmissionReceipt(
+            submission_id=submission_id, submitter_org=sub.actor.organisation, submitter_kind=kind
+        )
+
+    @receive_submission.validator
+    def _validate_submission(self, sub: SubmissionIn) -> None:
+        self._check_submission(sub)
+
+    def _check_submission(self, sub: SubmissionIn) -> None:
+        if self.inp is None or self.status != "open" or self.closed_early:
+            raise ApplicationError(
+                "the consultation window for stakeholder submissions is closed",
+                type="WindowClosed",
+            )
+        if sub.actor.role not in ("nhri", "cso"):
+            raise ApplicationError(
+                f"actor.role: {sub.actor.role} may not make a stakeholder submission "
+                "(allowed: nhri, cso)",
+                type="NotAllowed",
+            )
+        if sub.joint and len(sub.signatories) < 2:
+            raise ApplicationError(
+                "signatories: a joint submission needs at least two signatories",
+                type="InvalidPayload",
+            )
+        if sub.joint and not self.profile.stages.consultation.joint_submissions_allowed:
+            raise ApplicationError(
+                "joint: the national profile does not take joint submissions",
+                type="InvalidPayload",
+            )
+        if self._submissions >= MAX_SUBMISSIONS:
+            raise ApplicationError(
+                f"the consultation has received {MAX_SUBMISSIONS} direct submissions, the most "
+                "one window takes; send further submissions to the secretariat",
+                type="WindowFull",
+            )
