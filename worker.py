@@ -52,7 +52,11 @@ WORKFLOWS: Sequence[type] = (
 
 
 def build_activities(
-    engine: sa.Engine, ledger: Ledger, settings: Settings, simulate: Scenario | None = None
+    engine: sa.Engine,
+    ledger: Ledger,
+    settings: Settings,
+    simulate: Scenario | None = None,
+    silent: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[Any]:
     """The activity callables, bound to their dependencies (the composition root).
 
@@ -62,7 +66,7 @@ def build_activities(
     notifier = NotificationActivities(engine, ledger, settings)
     deliver: Any = notifier.deliver_notice
     if simulate is not None:
-        deliver = SimulatedPeople(notifier, simulate).deliver_notice
+        deliver = SimulatedPeople(notifier, simulate, silent).deliver_notice
     return [
         CheckpointActivities(engine).record_checkpoint,
         LedgerActivities(ledger).record_events,
@@ -78,6 +82,7 @@ def build_worker(
     *,
     ledger: Ledger | None = None,
     simulate: Scenario | None = None,
+    silent: frozenset[tuple[str, str]] = frozenset(),
     task_queue: str | None = None,
 ) -> Worker:
     """A worker for ``settings.temporal_task_queue`` with every workflow and activity."""
@@ -85,7 +90,7 @@ def build_worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=list(WORKFLOWS),
-        activities=build_activities(engine, ledger or Ledger(engine), settings, simulate),
+        activities=build_activities(engine, ledger or Ledger(engine), settings, simulate, silent),
         # Why: ledger activities are synchronous SQLAlchemy calls; they run on threads so
         # they never block the event loop that drives workflow tasks.
         activity_executor=ThreadPoolExecutor(max_workers=16),

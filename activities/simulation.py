@@ -25,9 +25,16 @@ from workflows.task import TaskCompletion, TaskWorkflow
 class SimulatedPeople:
     """Delivers notices, then answers them on behalf of the recipient organisation."""
 
-    def __init__(self, notifier: NotificationActivities, scenario: Scenario) -> None:
+    def __init__(
+        self,
+        notifier: NotificationActivities,
+        scenario: Scenario,
+        silent: frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
+        """``silent``: (organisation, task kind) pairs that never answer (to show escalation)."""
         self._notifier = notifier
         self._scenario = scenario
+        self._silent = silent
         self.actions = 0
 
     @activity.defn(name="deliver_notice")
@@ -43,7 +50,7 @@ class SimulatedPeople:
         assert notice.task_id is not None
         handle = activity.client().get_workflow_handle(notice.task_id)
         view = await handle.query(TaskWorkflow.view)
-        if view.status != "open":
+        if view.status != "open" or (view.assignee_org, view.kind.value) in self._silent:
             return
         payload = payload_for(
             view.kind,

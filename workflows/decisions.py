@@ -58,8 +58,14 @@ class DecisionsStage(ApprovalFlow):
             )
             for lead, recs in sorted(routed.items())
         ]
+        # Why deadlines here: the Council adopts the outcome on its date whatever happens, so
+        # a ministry that never answers leaves its recommendations undecided (noted at
+        # adoption) instead of holding the whole cycle.
         proposals: dict[str, Position] = {}
-        for outcome in await self.outcomes(ids):
+        late = "the proposals were due; the recommendations go to the decision without one"
+        for outcome in await self.settle_by(
+            ids, self.soonest(addendum_due - timedelta(days=14)), late
+        ):
             for p in (outcome.payload or {}).get("positions", []):
                 proposals[p["recommendation_id"]] = Position(p["position"])
 
@@ -73,7 +79,9 @@ class DecisionsStage(ApprovalFlow):
                 context=TaskContext(stage=stage, subjects=tuple(proposals), proposals=proposals),
                 label="assess-positions",
             )
-            await self.outcomes([tid])
+            await self.settle_by(
+                [tid], self.soonest(addendum_due - timedelta(days=7)), "assessment overdue"
+            )
 
         # 4. The NMRF (or the profile's decision authority) decides.
         decided: dict[str, Position] = {}
@@ -86,7 +94,9 @@ class DecisionsStage(ApprovalFlow):
                 context=TaskContext(stage=stage, subjects=tuple(proposals), proposals=proposals),
                 label="decide-positions",
             )
-            (outcome,) = await self.outcomes([tid])
+            (outcome,) = await self.settle_by(
+                [tid], self.soonest(adoption), "no decision before adoption"
+            )
             for p in (outcome.payload or {}).get("positions", []):
                 decided[p["recommendation_id"]] = Position(p["position"])
 

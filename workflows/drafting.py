@@ -81,10 +81,7 @@ class DraftCirculationStage(StageBase):
         await self.wait_window(until=comment_deadline)
         self._accepting = False
         # Answers to routed comments are due within the stage; then the draft is revised.
-        await workflow.wait_condition(
-            lambda: not self._open_tasks or self.closed_early,
-            timeout=max(self.deadline - workflow.now(), timedelta(seconds=1)),
-        )
+        await self.wait_tasks_or_window()
         if not self.closed_early:
             revise = await self.assign(
                 TaskKind.REVISE_DRAFT,

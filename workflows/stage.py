@@ -352,6 +352,25 @@ class StageBase:
         """Wait until the given tasks are closed; their outcomes in the same order."""
         return list(await asyncio.gather(*(self._settling[t] for t in task_ids)))
 
+    async def settle_by(
+        self, task_ids: Sequence[str], deadline: datetime, reason: str
+    ) -> list[TaskOutcome]:
+        """Wait for the tasks until ``deadline``; cancel those still open then (with ``reason``)."""
+        remaining = deadline - workflow.now()
+        if remaining > timedelta(0):
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(
+                    lambda: all(t not in self._open_tasks for t in task_ids) or self.closed_early,
+                    timeout=remaining,
+                )
+        late = [t for t in task_ids if t in self._open_tasks]
+        for task_id in late:
+            try:
+                await self._open_tasks[task_id].signal(TaskWorkflow.cancel_by_stage, reason)
+            except Exception as exc:  # it closed meanwhile
+                workflow.logger.info("task already closed", extra={"error": str(exc)})
+        return await self.outcomes(task_ids)
+
     async def cancel_open_tasks(self, reason: str) -> None:
         """Cancel every task of this stage still open (e.g. when its window closes)."""
         pending = list(self._open_tasks.items())

@@ -53,6 +53,7 @@ async def run_cycle(
     scenario: Scenario,
     *,
     cycle_number: int = 3,
+    silent: frozenset[tuple[str, str]] = frozenset(),
 ) -> CycleRun:
     """Run a cycle to the end (no hand-over to the next one)."""
     migrate(db_url)
@@ -63,7 +64,13 @@ async def run_cycle(
     queue = f"cycle-{uuid.uuid4().hex[:8]}"
     try:
         async with build_worker(
-            env.client, settings, engine, ledger=ledger, simulate=scenario, task_queue=queue
+            env.client,
+            settings,
+            engine,
+            ledger=ledger,
+            simulate=scenario,
+            silent=silent,
+            task_queue=queue,
         ):
             result = await env.client.execute_workflow(
                 CycleWorkflow.run,
