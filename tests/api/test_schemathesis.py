@@ -1,0 +1,147 @@
+"""A bounded schemathesis run over the whole OpenAPI schema: no request makes the API fail.
+
+Every operation the app documents gets generated requests, valid ones (positive) and invalid
+ones (negative), sent over ASGI with a secretariat token (the role that may call the most
+routes, and reads the audit routes too) against the demo cycle's ledger. Temporal is an
+address nobody listens on, so the routes that need it must answer 503 problem JSON naming
+Temporal; anything else at 5xx — above all a 500, an unhandled error — fails the run.
+
+Bounded: at most ``MAX_EXAMPLES`` examples per operation and mode; once ``BUDGET_S`` seconds
+are spent, the remaining operations get one example each (every operation is still called;
+nothing asserts on wall-clock time).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.python import asgi
+
+from api.app import create_app
+from store.access import issue_token
+from store.db import make_engine
+from tests.api.conftest import DemoLedger, api_settings, copy_sqlite
+
+MAX_EXAMPLES = 10
+BUDGET_S = 40.0
+
+
+class ServerError(AssertionError):
+    """The API answered 5xx where it must not."""
+
+
+def content_type(response: Any) -> str:
+    value = response.headers.get("content-type") or response.headers.get("Content-Type") or ""
+    return str(value[0] if isinstance(value, list) else value).split(";")[0].strip()
+
+
+def check_no_server_error(case: Any, response: Any) -> None:
+    """No 5xx, except 503 problem JSON saying Temporal is unreachable (or /health's report)."""
+    status = response.status_code
+    if status < 500:
+        return
+    label = f"{case.method} {case.formatted_path}"
+    if status == 503:
+        if case.path == "/health":
+            return
+        is_problem = content_type(response) == "application/problem+json"
+        body = response.json() if is_problem else {}
+        if is_problem and body.get("type", "").endswith("/temporal-down"):
+            return
+    raise ServerError(f"{label} answered {status}: {response.text[:500]}")
+
+
+def test_no_server_errors(demo_ledger: DemoLedger, tmp_path: Path) -> None:
+    url = copy_sqlite(demo_ledger.path, tmp_path / "ledger.db")
+    app_settings = api_settings(url)
+    engine = make_engine(url)
+    try:
+        _, token = issue_token(
+            engine,
+            app_settings.secret_key.get_secret_value(),
+            role="secretariat",
+            organisation="NMRF",
+            name="schemathesis",
+        )
+    finally:
+        engine.dispose()
+    app = create_app(app_settings)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    headers = {"Authorization": f"Bearer {token}"}
+
+    operations = [result.ok() for result in schema.get_all_operations()]
+    labels = {f"{op.method.upper()} {op.path}" for op in operations}
+    assert {"GET /audit/events", "GET /audit/export", "GET /public/cycles", "GET /health"} <= labels
+
+    started = time.monotonic()
+    calls: dict[str, int] = {}
+    statuses: dict[int, int] = {}
+    try:
+        for op in operations:
+            label = f"{op.method.upper()} {op.path}"
+            over_budget = time.monotonic() - started > BUDGET_S
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                run_examples(op, mode, headers, 1 if over_budget else MAX_EXAMPLES, calls, statuses)
+            assert calls.get(label, 0) >= 1, f"{label}: no request was generated"
+    finally:
+        asgi.shutdown_lifespans()
+    elapsed = time.monotonic() - started
+    print(f"schemathesis: {sum(calls.values())} requests over {len(labels)} operations in "
+          f"{elapsed:.1f} s; statuses {dict(sorted(statuses.items()))}")  # fmt: skip
+
+
+def run_examples(
+    op: Any,
+    mode: GenerationMode,
+    headers: dict[str, str],
+    max_examples: int,
+    calls: dict[str, int],
+    statuses: dict[int, int],
+) -> None:
+    label = f"{op.method.upper()} {op.path}"
+    try:
+        strategy = op.as_strategy(generation_mode=mode)
+    except Exception as exc:  # an operation with nothing to make invalid
+        if mode is GenerationMode.NEGATIVE:
+            return
+        raise AssertionError(f"{label}: no strategy: {exc}") from exc
+
+    @settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy, auth=st.just(headers))
+    def call(case: Any, auth: dict[str, str]) -> None:
+        merged = {**(case.headers or {}), **auth}
+        response = case.call(headers=merged)
+        calls[label] = calls.get(label, 0) + 1
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        check_no_server_error(case, response)
+
+    try:
+        call()
+    except ServerError:
+        raise
+    except Exception as exc:
+        # Hypothesis gives up on a strategy it cannot satisfy (e.g. negative data for an
+        # operation without parameters); that is not an API failure.
+        if mode is GenerationMode.NEGATIVE and "Unsatisfiable" in type(exc).__name__:
+            return
+        raise
+
+
+@pytest.fixture(autouse=True)
+def _no_schemathesis_plugin_leftovers() -> Any:
+    yield
+    asgi.shutdown_lifespans()
