@@ -201,8 +201,8 @@ async def complete_task(
     response_model=TaskList,
     summary="My task inbox",
     description="Ministries, NHRIs, CSOs and parliament see the tasks assigned to their "
-    "organisation; the secretariat and auditors see every task. `overdue=true`: open and past "
-    "the due date. Soonest due first.",
+    "organisation; the secretariat and auditors see every task (`assignee` narrows it to one "
+    "organisation). `overdue=true`: open and past the due date. Soonest due first.",
     tags=["tasks"],
     responses=problem_responses(401, 403, 422),
 )
@@ -213,10 +213,21 @@ async def list_tasks(
     overdue: Annotated[bool | None, Query(description="open and past the due date")] = None,
     kind: Annotated[TaskKind | None, Query(description="task kind")] = None,
     cycle_id: Annotated[str | None, Query(max_length=200, examples=["cycle-KE-4"])] = None,
+    assignee: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="the assignee organisation (secretariat and auditors; others only "
+            "ever see their own)",
+            examples=["MOJ"],
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> TaskList:
-    org = None if p.reads_everything else p.organisation
+    org = assignee if p.reads_everything else p.organisation
+    if assignee is not None and assignee != org:  # another organisation's inbox: nothing
+        return TaskList(items=[], total=0, limit=limit, offset=offset)
     items, total = await asyncio.to_thread(
         _list_tasks, rt.engine, org, status, overdue, kind, cycle_id, limit, offset
     )
