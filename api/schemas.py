@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from domain.state import RecommendationState, TaskState
 from domain.tasks import (
@@ -48,6 +48,42 @@ _WHEN = "2026-05-04T09:30:00Z"
 _TASK_ID = "task-KE-4-decisions-003-moj-propose"
 
 
+def _check_text(value: Any, where: str = "") -> None:
+    """Refuse text that is not valid Unicode (a lone surrogate, which JSON can carry).
+
+    Why: such a string cannot be encoded as UTF-8, so it could neither reach Temporal nor be
+    hashed into the ledger; it is refused up front as a 422 naming the field.
+    """
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"{where or 'text'}: not valid Unicode (a lone surrogate)") from None
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_text(k, where)
+            _check_text(v, f"{where}.{k}" if where else str(k))
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _check_text(v, f"{where}.{i}" if where else str(i))
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _check_text(getattr(value, name), f"{where}.{name}" if where else name)
+
+
+def _valid_unicode(cls: type, value: Any) -> Any:
+    _check_text(value)
+    return value
+
+
+class _Body(BaseModel):
+    """A request body: strict, and its text must be valid Unicode (typed ``str`` fields are
+    checked by pydantic; free-form ones such as a task payload or a profile here)."""
+
+    model_config = _STRICT
+    _unicode = field_validator("*", mode="after")(_valid_unicode)
+
+
 def _examples(*examples: dict[str, Any]) -> ConfigDict:
     return ConfigDict(json_schema_extra={"examples": list(examples)})
 
@@ -59,7 +95,7 @@ def _strict_examples(*examples: dict[str, Any]) -> ConfigDict:
 # ------------------------------------------------------------------ cycles
 
 
-class CycleStartIn(BaseModel):
+class CycleStartIn(_Body):
     """Start a UPR cycle (``cycle-<CC>-<N>``)."""
 
     model_config = _strict_examples(
@@ -77,7 +113,9 @@ class CycleStartIn(BaseModel):
         pattern=r"^[A-Za-z]{2,3}$", description="ISO 3166 code (case-insensitive), e.g. KE"
     )
     cycle: int = Field(ge=1, le=1_000_000, description="the UPR cycle number, e.g. 4")
-    review_date: date = Field(description="the Working Group review date")
+    review_date: date = Field(
+        ge=date(2000, 1, 1), le=date(2199, 12, 31), description="the Working Group review date"
+    )
     profile: dict[str, Any] | None = Field(
         None,
         description="an inline national profile (as profiles/*.yaml, in JSON); "
@@ -236,7 +274,7 @@ class CycleDetail(BaseModel):
     live_error: str | None = Field(None, description="why the live state is missing")
 
 
-class StageCloseIn(BaseModel):
+class StageCloseIn(_Body):
     """Close a stage's window now."""
 
     model_config = _strict_examples({"reason": "all expected submissions have arrived"})
@@ -244,7 +282,7 @@ class StageCloseIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class StageExtendIn(BaseModel):
+class StageExtendIn(_Body):
     """Move a stage's deadline later."""
 
     model_config = _strict_examples(
@@ -284,7 +322,7 @@ _REC_EXAMPLE = {
 }
 
 
-class RecommendationsImportIn(BaseModel):
+class RecommendationsImportIn(_Body):
     """The Working Group's draft list of recommendations."""
 
     model_config = _strict_examples({"recommendations": [_REC_EXAMPLE]})
@@ -428,7 +466,7 @@ class TaskOut(TaskView):
     )
 
 
-class TaskCompleteIn(BaseModel):
+class TaskCompleteIn(_Body):
     """Complete a task with a payload of its kind's schema."""
 
     model_config = _strict_examples(
@@ -454,7 +492,7 @@ class TaskCompleteIn(BaseModel):
     )
 
 
-class TaskExtendIn(BaseModel):
+class TaskExtendIn(_Body):
     """Move a task's due date later."""
 
     model_config = _strict_examples(
@@ -465,7 +503,7 @@ class TaskExtendIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class TaskReassignIn(BaseModel):
+class TaskReassignIn(_Body):
     """Give a task to another organisation."""
 
     model_config = _strict_examples(
@@ -480,7 +518,7 @@ class TaskReassignIn(BaseModel):
 # ------------------------------------------------------------------ participation
 
 
-class CommentCreate(BaseModel):
+class CommentCreate(_Body):
     """A comment on the circulating draft national report."""
 
     model_config = _strict_examples(
@@ -508,7 +546,7 @@ class CommentOut(CommentReceipt):
     )
 
 
-class SubmissionCreate(BaseModel):
+class SubmissionCreate(_Body):
     """A stakeholder submission for the national report (NHRI or CSO)."""
 
     model_config = _strict_examples(

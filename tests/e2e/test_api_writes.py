@@ -187,6 +187,37 @@ async def test_writes_are_scoped_checked_and_race_free(
     )
     assert problem(other, 422)["type"].endswith("/idempotency-key-reused")
 
+    # ---- reassign: the task leaves one inbox for another
+    mcul, mol = e2e.client("ministry", "MCUL"), e2e.client("ministry", "MOL")
+    tid = (await section_task(mcul, cycle_id))["task_id"]
+    same = await sec.post(
+        f"/tasks/{tid}/reassign", json={"assignee_org": "MCUL", "assignee_role": "ministry"}
+    )
+    assert {e["field"] for e in problem(same, 422)["errors"]} == {"body.assignee_org"}
+    moved = await sec.post(
+        f"/tasks/{tid}/reassign",
+        json={"assignee_org": "MOL", "assignee_role": "ministry", "reason": "theirs"},
+    )
+    assert moved.status_code == 200 and moved.json()["assignee_org"] == "MOL", moved.text
+    problem(await mcul.get(f"/tasks/{tid}"), 404)
+    assert tid in {t["task_id"] for t in (await mol.get("/tasks")).json()["items"]}
+    done = await mol.post(f"/tasks/{tid}/complete", json={"payload": SECTION})
+    assert done.status_code == 200 and done.json()["completed_by"] == "MOL", done.text
+
+    # ---- the inbox filters: overdue (none yet: every due date of this cycle is ahead), kind
+    params = {"cycle_id": cycle_id, "status": "open"}
+    open_now = (await sec.get("/tasks", params=params)).json()
+    assert (await sec.get("/tasks", params={**params, "overdue": "true"})).json()["total"] == 0
+    not_due = (await sec.get("/tasks", params={**params, "overdue": "false"})).json()
+    assert not_due["total"] == open_now["total"] > 0
+    assert not any(t["overdue"] for t in not_due["items"])
+    kinds = {t["kind"] for t in open_now["items"]}
+    assert kinds >= {"contribute_section", "make_submission"}
+    only = (await sec.get("/tasks", params={**params, "kind": "make_submission"})).json()
+    assert {t["assignee_org"] for t in only["items"]} == {"NHRI", "CSO"}
+    theirs = await moh.get("/tasks", params={**params, "assignee": "MOJ"})
+    assert theirs.json()["total"] == 0
+
     # ---- rejected commands are in the ledger with who tried and why
     rejected = e2e.stream(f"rejections-{cycle_id}")
     assert {e.payload["status"] for e in rejected} >= {401, 403, 404, 409, 422}
