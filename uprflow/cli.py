@@ -59,6 +59,7 @@ def api() -> None:
 # Why here: the sub-apps live in their own modules (each imports only what it needs when a
 # command runs); this is the one place that assembles the command tree.
 
+from uprflow import cli_docs, cli_import  # noqa: E402
 from uprflow.cli_audit import audit_app, db_app, projections_app  # noqa: E402
 from uprflow.cli_cycle import cycle_app  # noqa: E402
 from uprflow.cli_demo import demo  # noqa: E402
@@ -71,6 +72,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(projections_app, name="projections")
 app.add_typer(db_app, name="db")
 app.add_typer(tokens_app, name="tokens")
+cli_import.register(app)
+cli_docs.register(app)
 app.command("demo")(demo)
 
 

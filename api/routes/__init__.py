@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import audit, cycles, participation, public, recommendations, tasks
+from api.routes import (
+    audit,
+    cycles,
+    dashboard,
+    documents,
+    imports,
+    participation,
+    public,
+    recommendations,
+    tasks,
+)
 
 ROUTERS: list[APIRouter] = [
     cycles.router,
@@ -13,4 +23,7 @@ ROUTERS: list[APIRouter] = [
     participation.router,
     audit.router,
     public.router,
+    imports.router,
+    documents.router,
+    dashboard.router,
 ]
