@@ -1,0 +1,101 @@
+"""Reading tabular files (CSV, first sheet of an XLSX) into numbered rows of strings."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from uprflow.importing.model import ImportFileError
+
+#: One data row: its spreadsheet row number (header = 1) and its cells by column name.
+Row = tuple[int, dict[str, str]]
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text (a byte-order mark is dropped); an error names the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"the file is not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV"
+        ) from None
+
+
+def csv_table(text: str) -> tuple[list[str], list[Row]]:
+    """The header and rows of a CSV text; a row with too many cells is an error."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise ImportFileError("the file is empty") from None
+    rows: list[Row] = []
+    try:
+        for number, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append((number, _cells(header, cells, number)))
+    except csv.Error as exc:
+        raise ImportFileError(f"not valid CSV: {exc}", row=reader.line_num) from None
+    return header, rows
+
+
+def _cells(header: list[str], cells: list[str], number: int) -> dict[str, str]:
+    if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+        raise ImportFileError(
+            f"{len(cells)} cells but the header has {len(header)} columns", row=number
+        )
+    return {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header)}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def xlsx_table(data: bytes) -> tuple[list[str], list[Row]]:
+    """The header and rows of the first sheet of an XLSX workbook."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile/openpyxl raise many types for a broken workbook
+        raise ImportFileError(f"not a readable XLSX workbook: {exc}") from None
+    try:
+        sheet = wb.worksheets[0]
+        it: Iterator[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
+        first = next(it, None)
+        if first is None:
+            raise ImportFileError("the first sheet is empty")
+        header = [_cell(v).strip() for v in first]
+        while header and not header[-1]:
+            header.pop()
+        rows: list[Row] = []
+        for number, values in enumerate(it, start=2):
+            cells = [_cell(v) for v in values]
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append((number, _cells(header, cells, number)))
+        return header, rows
+    finally:
+        wb.close()
+
+
+def require_columns(header: list[str], required: tuple[str, ...]) -> None:
+    """Every required column is in the header (else an error naming the first missing one)."""
+    for column in required:
+        if column not in header:
+            raise ImportFileError(
+                f"missing (the header has: {', '.join(h for h in header if h)})",
+                row=1,
+                column=column,
+            )
