@@ -285,7 +285,15 @@ async def test_a_cycle_through_the_api(e2e: E2E) -> None:
         return await stage_status(sec, cycle_id, "decisions") == "closed"
 
     await eventually(adopted, what="the outcome to be adopted")
-    state = (await people["MOJ"].get(f"/cycles/{cycle_id}")).json()
+
+    async def decisions_result() -> dict[str, Any] | None:
+        # The stage's StageClosed is committed before the cycle workflow has taken in the
+        # child's result: wait for the live state to show it.
+        body: dict[str, Any] = (await people["MOJ"].get(f"/cycles/{cycle_id}")).json()
+        live = {s["stage"]: s for s in (body.get("live") or {}).get("stages", [])}
+        return body if (live.get("decisions") or {}).get("result") else None
+
+    state = await eventually(decisions_result, what="the cycle to take in the decisions")
     assert state["cycle"]["recommendations"] == 10
     live = {s["stage"]: s for s in state["live"]["stages"]}
     assert live["draft_circulation"]["result"]["closed_early"] is True

@@ -58,13 +58,23 @@ async def _start_cycle(e2e: E2E) -> tuple[str, dict[str, Any]]:
 
     task = await eventually(own_task, what="a task of the ministry")
 
-    # Wait for the NHRI and CSO tasks too, so the inbox checks see every organisation's.
+    # Wait until the consultation has assigned all its tasks (and their notices are out),
+    # so nothing the matrix did not cause lands in the ledger while it runs.
+    c = profile.stages.consultation
+    submitters = [o for o in profile.organisations if o.kind in ("nhri", "cso_coalition")]
+    expected = len(c.hearings) + len(submitters) + len(c.section_contributors)
+
     async def everyone() -> bool:
         r = await sec.get("/tasks", params={"cycle_id": cycle_id, "limit": 200})
         orgs = {t["assignee_org"] for t in r.json()["items"]}
-        return {"NHRI", "CSO", OWN, FOREIGN} <= orgs
+        kinds = Counter(e.event_type for e in e2e.events() if e.cycle_id == cycle_id)
+        return (
+            {"NHRI", "CSO", OWN, FOREIGN} <= orgs
+            and kinds["TaskAssigned"] == expected
+            and kinds["NotificationDelivered"] >= expected
+        )
 
-    await eventually(everyone, what="tasks of every organisation")
+    await eventually(everyone, what="every consultation task assigned and notified")
     return cycle_id, task
 
 
