@@ -39,7 +39,7 @@ dl.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(11rem,
 dl.facts div { background: var(--band); padding: .5rem .75rem; border-radius: 4px; }
 dl.facts dt { color: var(--muted); font-size: .9rem; }
 dl.facts dd { margin: 0; font-size: 1.3rem; font-weight: 600; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr));
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(26rem, 1fr));
   gap: 1.5rem; }
 .chart-box { border: 1px solid var(--line); border-radius: 4px; padding: .75rem; }
 svg.chart { display: block; max-width: 100%; height: auto; }
@@ -59,6 +59,7 @@ th, td { text-align: left; vertical-align: top; padding: .4rem .5rem;
   border-bottom: 1px solid var(--line); }
 thead th { background: var(--band); border-bottom: 2px solid #6b6f75; }
 td.num, th.num { text-align: right; }
+td.id { white-space: nowrap; }
 ul.inline { list-style: none; margin: 0; padding: 0; }
 .count { font-weight: 600; }
 .downloads { margin: 1rem 0; }
@@ -259,7 +260,7 @@ adopted by the Human Rights Council.</p>
 <tbody>
 {% for r in items %}
 <tr data-id="{{ r.recommendation_id }}">
-<td>{{ r.recommendation_id }}</td>
+<td class="id">{{ r.recommendation_id }}</td>
 <td>{{ r.text }}</td>
 <td>{{ r.recommending_states|join(", ") }}</td>
 <td><ul class="inline">{% for t in r.themes %}<li>{{ t }}</li>{% endfor %}</ul></td>

@@ -19,6 +19,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -30,7 +32,8 @@ from api.routes.dashboard import POSITION_LABELS, Labels
 from domain.fold import fold
 from domain.state import CycleState
 from store.db import make_engine
-from store.reading import read_cycle
+from store.reading import iter_all, read_cycle
+from tests.api.conftest import replay_into
 from uprflow.config import Settings
 from uprflow.demo import run_demo
 
@@ -58,17 +61,20 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def demo_ledger(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """A ledger with one whole, adopted KE cycle: (database URL, cycle id)."""
-    report = run_demo("KE", tmp_path_factory.mktemp("demo"), limit=30)
+    directory = tmp_path_factory.mktemp("demo")
+    # Why a thread: run_demo calls asyncio.run, and the session's event loop may be running.
+    with ThreadPoolExecutor(1) as pool:
+        report = pool.submit(run_demo, "KE", directory, 30).result()
+    assert report.verify.ok, report.verify.problem
     return report.database_url, report.cycle_id
 
 
-@pytest.fixture(scope="module")
-def server(demo_ledger: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The API on the demo ledger, under uvicorn in a thread; yields its base URL."""
-    url, _ = demo_ledger
+@contextmanager
+def _serve(url: str, data_dir: Path) -> Iterator[str]:
+    """The API on the ledger at ``url``, under uvicorn in a thread; yields its base URL."""
     settings = Settings(
         database_url=url,
-        data_dir=tmp_path_factory.mktemp("data"),
+        data_dir=data_dir,
         temporal_address=f"127.0.0.1:{_free_port()}",  # closed: nothing listens there
         log_format="console",
     )
@@ -79,17 +85,23 @@ def server(demo_ledger: tuple[str, str], tmp_path_factory: pytest.TempPathFactor
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while not srv.started:
         assert thread.is_alive(), "uvicorn stopped while starting"
         assert time.monotonic() < deadline, "uvicorn did not start in 30 s"
         time.sleep(0.05)
     try:
-        yield base
+        yield f"http://127.0.0.1:{port}"
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(demo_ledger: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The API on the demo ledger; yields its base URL."""
+    with _serve(demo_ledger[0], tmp_path_factory.mktemp("data")) as base:
+        yield base
 
 
 def _folded(url: str, cycle_id: str) -> CycleState:
@@ -200,3 +212,60 @@ async def test_dashboard_filters_by_theme_and_matches_the_ledger(
     lines = resp.text.lstrip("\ufeff").splitlines()
     assert {line.split(",", 1)[0] for line in lines[1:]} == expected
     assert not any(s in resp.text for s in secrets)
+
+
+async def test_before_adoption_no_position_is_shown(
+    demo_ledger: tuple[str, str], tmp_path: Path
+) -> None:
+    """The same cycle as it stood just before the outcome was adopted: positions were decided
+    in the ledger, but the dashboard shows none, says when they will be, offers no position
+    filter, and a position in the query string matches nothing."""
+    _require_chromium()
+    from playwright.async_api import async_playwright
+
+    url, cycle_id = demo_ledger
+    engine = make_engine(url)
+    try:
+        envelopes = list(iter_all(engine))
+    finally:
+        engine.dispose()
+    adoption = next(e.position for e in envelopes if e.event_type == "OutcomeAdopted")
+    before = [e for e in envelopes if e.position < adoption]
+    assert any(e.event_type == "PositionDecided" for e in before)
+    before_url = f"sqlite:///{tmp_path / 'before.db'}"
+    replay_into(before_url, before)
+    state = _folded(before_url, cycle_id)
+    assert state.outcome_adopted_on is None
+    assert any(r.position is not None for r in state.recommendations.values())
+
+    with _serve(before_url, tmp_path / "data") as base:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = await browser.new_page()
+                await page.goto(f"{base}/")
+                assert (
+                    "published once the outcome is adopted"
+                    in await page.locator("main table").inner_text()
+                )
+                await page.get_by_role("link", name="Kenya").click()
+                await page.wait_for_url(f"**/dashboard/{cycle_id}")
+                notice = await page.locator("#positions-notice").inner_text()
+                assert "published once the outcome is adopted" in notice
+                assert await page.locator("#f-position").count() == 0
+                cells = await page.locator("#results tbody td.position").all_inner_texts()
+                assert len(cells) == len(state.recommendations)
+                assert set(cells) == {"not yet published"}
+                main = await page.locator("main").inner_text()
+                for label in POSITION_LABELS.values():
+                    assert label not in main, label
+                await page.goto(f"{base}/dashboard/{cycle_id}?position=supported")
+                assert await page.locator("#results tbody tr").count() == 0
+            finally:
+                await browser.close()
+        async with httpx.AsyncClient(base_url=base) as client:
+            resp = await client.get(f"/public/cycles/{cycle_id}/recommendations.csv")
+    assert resp.status_code == 200
+    rows = resp.text.lstrip("\ufeff").splitlines()
+    assert len(rows) == len(state.recommendations) + 1
+    assert all(row.rsplit(",", 2)[1] == "" for row in rows[1:]), "no position before adoption"
