@@ -72,8 +72,12 @@ _CODES: dict[str, str] = {
 
 
 def _key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return " ".join(text.replace("’", "'").casefold().split())
+    text = (
+        unicodedata.normalize("NFKD", name.replace("\u2019", "'"))
+        .encode("ascii", "ignore")
+        .decode()
+    )
+    return " ".join(text.casefold().split())
 
 
 _BY_KEY = {_key(name): code for name, code in _CODES.items()}

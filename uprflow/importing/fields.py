@@ -14,7 +14,9 @@ _POSITIONS = {
     "supported/noted": Position.SUPPORTED_IN_PART,
 }
 _CYCLE_ID = re.compile(r"^(?:cycle-)?([A-Za-z]{2})-([1-9][0-9]*)$")
-_SDG = re.compile(r"^(?:SDG\s*)?([0-9]{1,2})(\.[0-9a-z]{1,2})?(?:\s*[-–:]\s*.*)?$", re.IGNORECASE)
+_SDG = re.compile(
+    r"^(?:SDG\s*)?([0-9]{1,2})(\.[0-9a-z]{1,2})?(?:\s*[-\u2013:]\s*.*)?$", re.IGNORECASE
+)
 _ACRONYM = re.compile(r"^[A-Z0-9\-/]{2,}$")
 
 

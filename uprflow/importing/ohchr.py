@@ -16,8 +16,10 @@ from uprflow.importing.countries import country_code
 from uprflow.importing.model import ImportFileError, ImportRow
 from uprflow.importing.tabular import Row, require_columns
 
-COLUMNS = ("cycle", "session", "paragraph", "recommendation_text", "position",
-           "source_of_position", "cluster_theme", "themes", "groups_of_persons", "sdgs")  # fmt: skip
+COLUMNS = (
+    "cycle", "session", "paragraph", "recommendation_text", "position",
+    "source_of_position", "cluster_theme", "themes", "groups_of_persons", "sdgs",
+)  # fmt: skip
 REQUIRED = ("cycle", "session", "paragraph", "recommendation_text", "position")
 POSITIONS = "Supported, Noted, Supported/Noted"
 SOURCE = "OHCHR"

@@ -131,7 +131,7 @@ def build_events(
                     sdgs=r.sdgs,
                     affected_persons=r.affected_persons,
                     source_paragraph=r.source_paragraph,
-                ),  # fmt: skip
+                ),
                 event_id=event_id(sha, r.row, "received"),
                 occurred_at=occurred_at,
                 actor=actor,
@@ -153,7 +153,7 @@ def build_events(
                         recommendation_id=r.recommendation_id,
                         lead_ministry=decision.lead,
                         supporting=decision.supporting,
-                    ),  # fmt: skip
+                    ),
                     event_id=event_id(sha, r.row, "routed"),
                     occurred_at=occurred_at,
                     actor=actor,
@@ -171,7 +171,7 @@ def build_events(
                         position=r.position,
                         decided_by=parsed.source,
                         justification=None if r.position is Position.SUPPORTED else justification,
-                    ),  # fmt: skip
+                    ),
                     event_id=event_id(sha, r.row, "decided"),
                     occurred_at=occurred_at,
                     actor=actor,
