@@ -122,7 +122,7 @@ took once the outcome was adopted, and how far their implementation has come.</p
 <tbody>
 {% for c in cycles %}
 <tr>
-<td><a href="/dashboard/{{ c.cycle_id }}">{{ c.country_name }}</a></td>
+<td><a href="/dashboard/{{ c.cycle_id }}" aria-label="{{ c.country_name }}, cycle {{ c.cycle_number if c.cycle_number is not none else c.cycle_id }}">{{ c.country_name }}</a></td>
 <td>{{ c.cycle_number if c.cycle_number is not none else c.cycle_id }}</td>
 <td>{{ c.review_date or "not set" }}</td>
 <td>{% if c.outcome_adopted_on %}Yes, {{ c.outcome_adopted_on }}{% else %}Not yet{% endif %}</td>
