@@ -18,6 +18,11 @@ with workflow.unsafe.imports_passed_through():
 
 #: Continue as new after this many timeline points (about a year of reporting).
 POINTS_PER_RUN = 3
+#: A progress round needs its month to be answered, a consultation two weeks to be held: a
+#: step too close to the end of the follow-up window is not started. Why this matters: a round
+#: falling on the closing day would be cancelled half-answered.
+PROGRESS_DAYS = 30
+CONSULTATION_DAYS = 14
 
 
 class Point(BaseModel):
@@ -42,7 +47,7 @@ def timeline(inp: StageInput) -> list[Point]:
     k = 1
     while True:
         at = at_start_of(add_months(inp.opens_at.date(), f.progress_cadence_months * k))
-        if at >= inp.closes_at:
+        if at + timedelta(days=PROGRESS_DAYS) >= inp.closes_at:
             break
         points.append(Point(at=at, kind="progress", number=k))
         k += 1
@@ -52,7 +57,7 @@ def timeline(inp: StageInput) -> list[Point]:
         j = 1
         while True:
             at = at_start_of(add_months(inp.opens_at.date(), step * j) + timedelta(days=14))
-            if at >= inp.closes_at:
+            if at + timedelta(days=CONSULTATION_DAYS) >= inp.closes_at:
                 break
             points.append(Point(at=at, kind="consultation", number=j))
             j += 1
@@ -131,7 +136,7 @@ class FollowUpStage(StageBase):
     ) -> None:
         f = self.profile.stages.follow_up
         stage = self.i.stage.value
-        month = 30
+        month = PROGRESS_DAYS
         if point.kind == "plans":
             for lead, recs in sorted(by_lead.items()):
                 await self.assign(
@@ -187,7 +192,7 @@ class FollowUpStage(StageBase):
                 TaskKind.HOLD_CONSULTATION,
                 self.profile.nmrf.secretariat,
                 f"Hold multi-stakeholder consultation {point.number} on implementation",
-                self.due(14),
+                self.due(CONSULTATION_DAYS),
                 context=TaskContext(stage=stage),
                 label=f"consultation-{point.number}",
             )
