@@ -287,6 +287,7 @@ class Stack:
     def _print_ready(self) -> None:
         s = self.settings
         lines = [
+            f"Dashboard      {self.api_url}/",
             f"API            {self.api_url}",
             f"API docs       {self.api_url}/docs",
             f"Health         {self.health_url}",
