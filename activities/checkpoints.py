@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from temporalio import activity
 
+from store.checkpoints import record_checkpoint
+
 
 class CheckpointRecorded(BaseModel):
     """What :meth:`CheckpointActivities.record_checkpoint` returns."""
@@ -26,8 +28,6 @@ class CheckpointActivities:
     @activity.defn(name="record_checkpoint")
     def record_checkpoint(self) -> CheckpointRecorded:
         """Record the ledger's current head as a checkpoint (a no-op on an empty ledger)."""
-        from store.checkpoints import record_checkpoint
-
         cp = record_checkpoint(self._engine)
         return CheckpointRecorded(
             position=cp.position, head_hash=cp.head_hash, recorded_at=cp.recorded_at

@@ -3,7 +3,8 @@
 The workflows own their state, so every write a workflow owns is a Temporal update whose
 validator rejects bad, unauthorised or stale input before anything is written. This module
 maps those refusals to HTTP: invalid payload 422, not the assignee 403, closed window / closed
-task / stale version / concurrent completion 409, unknown workflow 404.
+task / stale version / concurrent completion 409, unknown workflow 404, Temporal not answering
+503.
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -85,7 +90,28 @@ async def run_update(
                     409, f"the {what} {workflow_id} is closed", kind="closed"
                 ) from None
             raise ProblemError(404, f"no {what} {workflow_id}", kind="not-found") from None
-        raise
+        # Why 503 and not 500: Temporal failing to answer is an outage the caller can retry.
+        raise ProblemError(
+            503, f"Temporal did not complete the command: {exc.message}", kind="temporal-down"
+        ) from None
+    except WorkflowUpdateRPCTimeoutOrCancelledError:
+        raise ProblemError(
+            503,
+            f"no worker answered for {workflow_id} in time; the command may still be applied: "
+            "retry it with the same Idempotency-Key",
+            kind="temporal-timeout",
+        ) from None
+
+
+def renamed(exc: ProblemError, fields: dict[str, str]) -> ProblemError:
+    """``exc`` with the workflow's field names replaced by the request body's."""
+    if not exc.errors or not fields:
+        return exc
+    for err in exc.errors:
+        for old, new in fields.items():
+            if err.field == old or err.field.startswith(old + "."):
+                err.field = new + err.field[len(old) :]
+    return exc
 
 
 async def _exists(client: Client, workflow_id: str) -> bool:

@@ -373,6 +373,17 @@ def _cover(field: str, ids: list[str], subjects: tuple[str, ...]) -> None:
         raise PayloadError(f"{field}: missing {len(missing)} of this task's items: {shown}")
 
 
+#: Payloads that answer recommendation by recommendation -> the list field holding the answers;
+#: each must cover exactly the task's subjects.
+_PER_RECOMMENDATION: dict[type[BaseModel], str] = {
+    PositionsPayload: "positions",
+    AssessPositionsPayload: "assessments",
+    PlansPayload: "plans",
+    ProgressPayload: "reports",
+    IndependentAssessmentPayload: "assessments",
+}
+
+
 def validate_completion(
     kind: TaskKind | str, payload: dict[str, Any], context: TaskContext
 ) -> BaseModel:
@@ -382,20 +393,13 @@ def validate_completion(
         parsed = model.model_validate(payload)
     except ValidationError as exc:
         raise PayloadError(_format(exc)) from None
+    items = _PER_RECOMMENDATION.get(type(parsed))
+    if items is not None:
+        ids = [item.recommendation_id for item in getattr(parsed, items)]
+        _cover(items, ids, context.subjects)
     match parsed:
-        case PositionsPayload():
-            _cover("positions", [p.recommendation_id for p in parsed.positions], context.subjects)
-        case AssessPositionsPayload():
-            ids = [a.recommendation_id for a in parsed.assessments]
-            _cover("assessments", ids, context.subjects)
         case PlansPayload():
-            _cover("plans", [p.recommendation_id for p in parsed.plans], context.subjects)
             _require_plan_fields(parsed, context.plan_fields)
-        case ProgressPayload():
-            _cover("reports", [r.recommendation_id for r in parsed.reports], context.subjects)
-        case IndependentAssessmentPayload():
-            ids = [a.recommendation_id for a in parsed.assessments]
-            _cover("assessments", ids, context.subjects)
         case SubmitPayload() if parsed.word_count > context.max_words:
             raise PayloadError(
                 f"word_count: {parsed.word_count} exceeds the limit of {context.max_words}"
@@ -463,7 +467,7 @@ def completion_events(
                     cycle_id=c,
                     submission_id=f"submission-{task_id}",
                     submitter_org=org,
-                    submitter_kind="coalition" if parsed.joint else _submitter_kind(context),
+                    submitter_kind="coalition" if parsed.joint else _stakeholder_kind(context),
                     title=parsed.title,
                     joint=parsed.joint,
                     signatories=parsed.signatories,
@@ -587,7 +591,7 @@ def completion_events(
                     cycle_id=c,
                     recommendation_id=a.recommendation_id,
                     assessor_org=org,
-                    assessor_kind=_assessor_kind(context),
+                    assessor_kind=_stakeholder_kind(context),
                     status=a.status,
                     text=a.text,
                 )
@@ -634,9 +638,6 @@ def result_ref(parsed: BaseModel) -> str | None:
     return ref if isinstance(ref, str) else None
 
 
-def _submitter_kind(context: TaskContext) -> Literal["nhri", "cso", "coalition", "other"]:
-    return "nhri" if context.note == "nhri" else "cso" if context.note == "cso" else "other"
-
-
-def _assessor_kind(context: TaskContext) -> Literal["nhri", "cso", "coalition", "other"]:
+def _stakeholder_kind(context: TaskContext) -> Literal["nhri", "cso", "other"]:
+    """Who submits or assesses: the stage marks NHRI and CSO tasks in ``context.note``."""
     return "nhri" if context.note == "nhri" else "cso" if context.note == "cso" else "other"

@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -186,7 +187,7 @@ class Stack:
     def _on_signal(self, signum: int, _frame: object) -> None:
         self._stop_requested = signum
 
-    def _wait_until(self, what: str, check: object, timeout_s: float) -> None:
+    def _wait_until(self, what: str, check: Callable[[], bool], timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self._stop_requested:
@@ -194,7 +195,7 @@ class Stack:
             for child in self.children:
                 if not child.alive():
                     raise StartupFailed(f"{child.name} exited while waiting for {what}")
-            if check():  # type: ignore[operator]
+            if check():
                 return
             time.sleep(0.25)
         raise StartupFailed(f"{what} did not come up within {timeout_s:.0f} s")

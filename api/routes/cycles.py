@@ -16,12 +16,12 @@ from typing import Annotated, Any
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
-from temporalio.client import WorkflowExecutionStatus, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.client import WorkflowExecutionStatus
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.commands import run_update, temporal_client
+from api.commands import renamed, run_update, temporal_client
 from api.idempotency import idempotency_key, idempotent, update_id
 from api.problems import FieldError, ProblemError, problem_responses
 from api.runtime import Runtime
@@ -92,36 +92,6 @@ async def cycle_known(rt: Runtime, cycle_id: str) -> bool:
         return False
 
 
-async def guarded_update(
-    rt: Runtime, workflow_id: str, update: Any, arg: Any, *, update_id: str | None, what: str
-) -> Any:
-    """:func:`api.commands.run_update`, with Temporal failing to answer as 503 (not 500)."""
-    try:
-        return await run_update(rt, workflow_id, update, arg, update_id=update_id, what=what)
-    except RPCError as exc:
-        raise ProblemError(
-            503, f"Temporal did not complete the command: {exc.message}", kind="temporal-down"
-        ) from None
-    except WorkflowUpdateRPCTimeoutOrCancelledError:
-        raise ProblemError(
-            503,
-            f"no worker answered for {workflow_id} in time; the command may still be applied: "
-            "retry it with the same Idempotency-Key",
-            kind="temporal-timeout",
-        ) from None
-
-
-def renamed(exc: ProblemError, fields: dict[str, str]) -> ProblemError:
-    """``exc`` with the workflow's field names replaced by the request body's."""
-    if not exc.errors or not fields:
-        return exc
-    for err in exc.errors:
-        for old, new in fields.items():
-            if err.field == old or err.field.startswith(old + "."):
-                err.field = new + err.field[len(old) :]
-    return exc
-
-
 async def stage_update(
     rt: Runtime,
     cycle_id: str,
@@ -138,7 +108,7 @@ async def stage_update(
     ``fields`` renames field paths of a refusal (``body.new_deadline`` -> ``body.until``).
     """
     try:
-        return await guarded_update(
+        return await run_update(
             rt, stage_workflow_id(cycle_id, stage), update, arg, update_id=update_key, what="stage"
         )
     except ProblemError as exc:

@@ -20,9 +20,10 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
+from api.commands import renamed, run_update
 from api.idempotency import idempotency_key, idempotent, update_id
 from api.problems import ProblemError, problem_responses
-from api.routes.cycles import QUERY_TIMEOUT, guarded_update, renamed
+from api.routes.cycles import QUERY_TIMEOUT
 from api.runtime import Runtime
 from api.schemas import (
     TaskCompleteIn,
@@ -182,7 +183,7 @@ async def complete_task(
             actor=p.actor(), payload=payload, expected_version=expected_version, request_id=key
         )
         try:
-            view: TaskView = await guarded_update(
+            view: TaskView = await run_update(
                 rt, task_id, TaskWorkflow.complete, completion,
                 update_id=update_id(p, key), what="task",
             )  # fmt: skip
@@ -308,7 +309,7 @@ async def extend(
 
     async def run() -> TaskView:
         try:
-            view: TaskView = await guarded_update(
+            view: TaskView = await run_update(
                 rt, task_id, TaskWorkflow.extend, ext, update_id=update_id(p, key), what="task"
             )
         except ProblemError as exc:
@@ -341,7 +342,7 @@ async def reassign(
     )
 
     async def run() -> TaskView:
-        view: TaskView = await guarded_update(
+        view: TaskView = await run_update(
             rt, task_id, TaskWorkflow.reassign, re, update_id=update_id(p, key), what="task"
         )
         return view
