@@ -42,7 +42,8 @@ def test_issue_list_revoke(db_url: str) -> None:
         with engine.connect() as conn:
             rows = conn.execute(sa.select(api_tokens)).all()
         # Only the keyed hash is stored: the token (or its secret part) is in no column.
-        secret_part = token.rsplit("_", 1)[1]
+        # upr_<hex id>_<url-safe secret>: the secret itself may contain "_".
+        secret_part = token.split("_", 2)[2]
         for row in rows:
             for value in row:
                 assert token not in str(value) and secret_part not in str(value)
