@@ -5,9 +5,12 @@ Fixtures
 - ``dev_env``: the real Temporal dev server, in memory, search attributes registered (session).
 - ``db_url``: a fresh, empty database per test, parametrised over SQLite and PostgreSQL.
   PostgreSQL runs when ``UPRFLOW_TEST_POSTGRES_URL`` is set (a server URL; each test gets its
-  own database there). In CI (``CI=true``) the variable is mandatory and any skipped
-  PostgreSQL test fails the run.
+  own database there).
 - ``sqlite_url``: a fresh SQLite file per test.
+
+Tests needing Chromium, PostgreSQL or strace carry the markers ``browser``, ``postgres``,
+``strace`` (``tests/capabilities.py``): skipped with one line saying how to enable them when
+the machine lacks them; in CI (``CI=true``) a missing one is an error and any skip fails.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import sqlalchemy as sa
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from tests.capabilities import PG_ENV, missing
 from uprflow.temporal import (
     SEARCH_ATTRIBUTES,
     dev_server_path,
@@ -29,7 +33,6 @@ from uprflow.temporal import (
     test_server_path,
 )
 
-PG_ENV = "UPRFLOW_TEST_POSTGRES_URL"
 #: The dev server must not phone home (version check, UI news feed): nothing leaves the machine.
 DEV_SERVER_OFFLINE_ARGS = [
     "--dynamic-config-value",
@@ -41,39 +44,42 @@ _IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if _IN_CI and not os.environ.get(PG_ENV):
-        raise pytest.UsageError(f"CI=true but {PG_ENV} is not set: PostgreSQL tests must run")
+    absent = missing()
+    if _IN_CI and absent:
+        # Why: in CI a skipped browser or PostgreSQL test would hide production bugs.
+        raise pytest.UsageError(
+            "CI=true but this machine lacks: " + "; ".join(f"{c.what} ({c.how})" for c in absent)
+        )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests whose capability this machine lacks (one summary line each at the end)."""
+    for capability in missing():
+        skip = pytest.mark.skip(reason=f"needs {capability.what}: {capability.how}")
+        for item in items:
+            if capability.marker in item.keywords:
+                item.add_marker(skip)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
-    # Why: a green run that silently skipped PostgreSQL would hide production bugs.
     skipped = terminalreporter.stats.get("skipped", [])
-    pg_skipped = [r for r in skipped if "postgres" in r.keywords]
-    if _IN_CI and pg_skipped:
-        terminalreporter.write_line(
-            f"FAIL: {len(pg_skipped)} PostgreSQL tests were skipped in CI", red=True
-        )
-        config._uprflow_pg_skipped = True  # type: ignore[attr-defined]
+    for capability in missing():
+        n = sum(1 for r in skipped if capability.marker in r.keywords)
+        if n:
+            terminalreporter.write_line(
+                f"{n} tests skipped: no {capability.what}; to run them: {capability.how}",
+                yellow=True,
+            )
+    if _IN_CI and skipped:
+        terminalreporter.write_line(f"FAIL: {len(skipped)} tests were skipped in CI", red=True)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if not _IN_CI:
-        return
-    skipped_pg = [
-        item
-        for item in session.items
-        if "postgres" in item.keywords and getattr(item, "_uprflow_skipped", False)
-    ]
-    if skipped_pg or getattr(session.config, "_uprflow_pg_skipped", False):
+    # Why: CI must run every test; a skip there is a failure, whatever its reason.
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if _IN_CI and skipped and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
-    outcome = yield
-    report = outcome.get_result()
-    if report.skipped and "postgres" in item.keywords:
-        item._uprflow_skipped = True
 
 
 # --------------------------------------------------------------------------- Temporal
@@ -122,8 +128,8 @@ def sqlite_url(tmp_path: Path) -> str:
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for one test, dropped afterwards."""
     server = os.environ.get(PG_ENV)
-    if not server:
-        pytest.skip(f"{PG_ENV} not set")
+    if not server:  # only reached outside the marked tests; those are skipped at collection
+        pytest.skip(f"needs PostgreSQL: set {PG_ENV}")
     name = f"uprflow_t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -10,7 +10,7 @@ justification, decided justification or foreign-ministry note anywhere in the pa
 screenshot goes to ``tests/artifacts/dashboard.png``.
 
 Chromium is never downloaded: ``/usr/bin/chromium`` is Debian's (``.ci/run`` installs it);
-without it this test fails, it does not skip.
+without it these tests are skipped (marker ``browser``), except in CI where that fails the run.
 """
 
 from __future__ import annotations
@@ -34,10 +34,12 @@ from domain.state import CycleState
 from store.db import make_engine
 from store.reading import iter_all, read_cycle
 from tests.api.conftest import replay_into
+from tests.capabilities import CHROMIUM
 from uprflow.config import Settings
 from uprflow.demo import run_demo
 
-CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.browser
+
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",

@@ -1,4 +1,4 @@
-"""Import on the real files (../shared/data) and fixtures made from them, SQLite and PostgreSQL."""
+"""Import on the real files (data/) and fixtures made from them, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from store.schema import events, proj_recommendations
 from uprflow.cli import app as cli_app
 from uprflow.config import Settings
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
 OHCHR = DATA / "ohchr-thematic"
 runner = CliRunner()
@@ -124,7 +124,7 @@ def test_broken_files_name_row_and_column_and_write_nothing(
 
 def test_whole_upr_info_file(sqlite_url: str) -> None:
     migrate(sqlite_url)
-    path = DATA / "upr-info" / "recommendations-sessions-1-20.csv"
+    path = DATA / "upr-info" / "recommendations-sessions-1-20.csv.gz"
     from domain.envelope import Actor
     from store.ledger import Ledger
     from uprflow.importing import parse_bytes, write_import
@@ -213,3 +213,24 @@ async def test_routing_sends_unmatched_to_triage_and_api_lists_it(db_url: str) -
             )
             assert r5.status_code == 403
     assert json.dumps(body)  # the summary is plain JSON
+
+
+def test_gzip_is_read_as_its_content_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gzip
+    import importlib
+
+    from uprflow.importing import ImportFileError, parse_bytes
+
+    detect_module = importlib.import_module("uprflow.importing.detect")
+
+    raw = (OHCHR / "slovenia-cycle-3.csv").read_bytes()
+    plain = parse_bytes(raw, "slovenia-cycle-3.csv")
+    packed = parse_bytes(gzip.compress(raw), "slovenia-cycle-3.csv.gz")
+    # Same content, same digest and rows: re-importing the gzip of a file adds nothing.
+    assert packed.sha256 == plain.sha256
+    assert packed.rows == plain.rows
+    with pytest.raises(ImportFileError, match="truncated gzip"):
+        parse_bytes(gzip.compress(raw)[:-40], "slovenia-cycle-3.csv.gz")
+    monkeypatch.setattr(detect_module, "MAX_UNCOMPRESSED_BYTES", 1024)
+    with pytest.raises(ImportFileError, match="expands to more than"):
+        parse_bytes(gzip.compress(raw), "slovenia-cycle-3.csv.gz")

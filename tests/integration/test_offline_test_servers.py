@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.netguard import foreign_connects
 
 SCRIPT = """
@@ -35,9 +37,10 @@ os._exit(0)
 """
 
 
+@pytest.mark.strace
 def test_test_servers_stay_on_loopback(tmp_path: Path) -> None:
     strace = shutil.which("strace")
-    assert strace, "strace is required for this test (apt-get install strace)"
+    assert strace is not None  # marker strace: skipped (or failed in CI) where it is absent
     trace_file = tmp_path / "connect.trace"
     done = subprocess.run(
         [

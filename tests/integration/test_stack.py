@@ -207,10 +207,11 @@ def test_restart_keeps_workflows_and_ledger(up_env: dict[str, str]) -> None:
     assert loop_status == WorkflowExecutionStatus.RUNNING
 
 
+@pytest.mark.strace
 def test_the_stack_reaches_nothing_but_loopback(up_env: dict[str, str], tmp_path: Path) -> None:
     """Every connect() of `uprflow up` and all its children (Go server included) is local."""
     strace = shutil.which("strace")
-    assert strace, "strace is required for this test (apt-get install strace)"
+    assert strace is not None  # marker strace: skipped (or failed in CI) where it is absent
     trace_file = tmp_path / "connect.trace"
     proc = subprocess.Popen(
         [

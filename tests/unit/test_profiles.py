@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
 
 STUDY_COUNTRIES = ["DK", "GE", "KE", "MY", "MA", "NZ", "PE"]
 
-#: The 54 UPR Info "Issue" tags (sessions 1-20), as in ../shared/data/upr-info.
+#: The 54 UPR Info "Issue" tags (sessions 1-20), as in data/upr-info.
 UPR_INFO_TAGS = [
     "International instruments",
     "Women's rights",

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Callable
 
 from uprflow.importing import fields, ohchr, tabular, uhri, upr_info
 from uprflow.importing.model import ImportFileError, ParsedFile, SourceFormat
 
 _XLSX_MAGIC = b"PK\x03\x04"
+_GZIP_MAGIC = b"\x1f\x8b"
+#: The largest file a gzip may expand to (the 41,066-row UPR Info export is 10 MB).
+MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
 
 #: Progress callback: (rows done, rows in the file).
 Progress = Callable[[int, int], None]
@@ -34,6 +38,28 @@ def detect(data: bytes) -> SourceFormat:
     raise ImportFileError(_unknown(header))
 
 
+def gunzip(data: bytes, name: str) -> tuple[bytes, str]:
+    """The content and name of a gzip-compressed file (``x.csv.gz`` -> ``x.csv``), else as is.
+
+    Why bounded: a small hostile gzip can expand to gigabytes; decompression stops at
+    :data:`MAX_UNCOMPRESSED_BYTES` instead of exhausting memory.
+    """
+    if not data.startswith(_GZIP_MAGIC):
+        return data, name
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, MAX_UNCOMPRESSED_BYTES + 1)
+    except zlib.error as exc:
+        raise ImportFileError(f"{name}: not a valid gzip file ({exc})") from None
+    if len(out) > MAX_UNCOMPRESSED_BYTES:
+        raise ImportFileError(
+            f"{name}: expands to more than {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB"
+        )
+    if not inflater.eof:
+        raise ImportFileError(f"{name}: truncated gzip file")
+    return out, name[:-3] if name.lower().endswith(".gz") else name
+
+
 def _unknown(header: list[str]) -> str:
     return (
         f"unknown format (header {', '.join(header[:12])!s}); expected a UPR Info export "
@@ -49,7 +75,11 @@ def parse_bytes(
     cycle: str | None = None,
     progress: Progress | None = None,
 ) -> ParsedFile:
-    """Parse and validate every row of a file; :class:`ImportFileError` on the first bad one."""
+    """Parse and validate every row of a file; :class:`ImportFileError` on the first bad one.
+
+    A gzip-compressed file is read as its content (same format detection, same digest).
+    """
+    data, name = gunzip(data, name)
     try:
         wanted = fields.parse_cycle_id(cycle) if cycle else None
     except ValueError as exc:
