@@ -3,7 +3,10 @@
 Run it with ``uprflow worker`` (or ``python worker.py``). It connects to the configured
 Temporal server (retrying while it comes up), registers the search attributes the workflows
 use, applies database migrations, starts the checkpoint workflow if it is not running, and
-polls the task queue until SIGINT/SIGTERM, when it drains in-flight work and exits.
+polls the task queue until SIGINT/SIGTERM. Then it stops polling and gives the activities
+already running ``UPRFLOW_WORKER_SHUTDOWN_GRACE_SECONDS`` to finish and report their result
+before cancelling them, and exits 0. With ``UPRFLOW_WORKER_METRICS_ADDRESS`` set it serves the
+Temporal SDK's metrics for Prometheus at ``http://<address>/metrics``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 
 from activities.checkpoints import CheckpointActivities
@@ -31,7 +35,12 @@ from store.ledger import Ledger
 from store.migrate import migrate
 from uprflow.config import Settings, get_settings
 from uprflow.logging import configure_logging, get_logger
-from uprflow.temporal import connect, ensure_search_attributes
+from uprflow.temporal import (
+    TemporalConfigError,
+    connect,
+    ensure_search_attributes,
+    metrics_runtime,
+)
 from workflows.checkpoints import (
     CHECKPOINT_WORKFLOW_ID,
     CheckpointLoopInput,
@@ -94,15 +103,25 @@ def build_worker(
         # Why: ledger activities are synchronous SQLAlchemy calls; they run on threads so
         # they never block the event loop that drives workflow tasks.
         activity_executor=ThreadPoolExecutor(max_workers=16),
+        # Why: a deploy or scale-down sends SIGTERM while activities run; finishing them
+        # (their events recorded, their results reported) beats a retry on another worker.
+        graceful_shutdown_timeout=timedelta(seconds=settings.worker_shutdown_grace_seconds),
     )
 
 
-async def connect_with_retry(settings: Settings, timeout_s: float = 60.0) -> Client:
-    """Connect to Temporal, retrying while the server starts (up to ``timeout_s``)."""
+async def connect_with_retry(
+    settings: Settings, timeout_s: float = 60.0, *, runtime: Runtime | None = None
+) -> Client:
+    """Connect to Temporal, retrying while the server starts (up to ``timeout_s``).
+
+    A configuration error (an unreadable TLS file) is raised at once: retrying cannot fix it.
+    """
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
         try:
-            return await connect(settings)
+            return await connect(settings, runtime=runtime)
+        except TemporalConfigError:
+            raise
         except Exception as exc:
             if asyncio.get_running_loop().time() > deadline:
                 raise RuntimeError(
@@ -127,8 +146,12 @@ async def ensure_checkpoint_workflow(client: Client, settings: Settings) -> None
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
-    """Run the worker until ``stop`` is set."""
-    client = await connect_with_retry(settings)
+    """Run the worker until ``stop`` is set, then shut it down gracefully."""
+    runtime = None
+    if settings.worker_metrics_address:
+        runtime = metrics_runtime(settings.worker_metrics_address)
+        log.info("serving Temporal metrics", address=settings.worker_metrics_address)
+    client = await connect_with_retry(settings, runtime=runtime)
     added = await ensure_search_attributes(client, settings.temporal_namespace)
     if added:
         log.info("registered search attributes", added=added)
@@ -146,7 +169,11 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
                 namespace=settings.temporal_namespace,
             )
             await stop.wait()
-            log.info("worker stopping")
+            log.info(
+                "worker stopping; running activities may finish",
+                grace_seconds=settings.worker_shutdown_grace_seconds,
+            )
+        log.info("worker stopped")
     finally:
         ledger.close()
         engine.dispose()

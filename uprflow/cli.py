@@ -32,7 +32,11 @@ def up() -> None:
 
 @app.command()
 def worker() -> None:
-    """Run the Temporal worker alone (the production shape)."""
+    """Run the Temporal worker alone (the production shape).
+
+    On SIGTERM it stops polling and lets running activities finish for up to
+    UPRFLOW_WORKER_SHUTDOWN_GRACE_SECONDS.
+    """
     import worker as worker_module
 
     worker_module.main()
@@ -40,7 +44,11 @@ def worker() -> None:
 
 @app.command()
 def api() -> None:
-    """Run the HTTP API alone (uvicorn; UPRFLOW_API_HOST / UPRFLOW_API_PORT)."""
+    """Run the HTTP API alone (uvicorn; UPRFLOW_API_HOST / UPRFLOW_API_PORT).
+
+    On SIGTERM it stops accepting connections and lets in-flight requests finish for up to
+    UPRFLOW_API_SHUTDOWN_GRACE_SECONDS.
+    """
     import uvicorn
 
     settings = get_settings()
@@ -52,6 +60,7 @@ def api() -> None:
         port=settings.api_port,
         log_config=None,
         proxy_headers=True,
+        timeout_graceful_shutdown=settings.api_shutdown_grace_seconds,
     )
 
 

@@ -7,6 +7,7 @@ insecure defaults that make a laptop setup convenient (see :meth:`Settings._refu
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -16,6 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The secret shipped for development only; production must set its own.
 DEV_SECRET = "uprflow-development-secret-do-not-use-in-production"
+#: ``host:port`` (IPv6 hosts in brackets), the form the Temporal SDK's metrics server binds.
+_HOST_PORT = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}")
 
 
 class Settings(BaseSettings):
@@ -40,13 +43,42 @@ class Settings(BaseSettings):
     temporal_namespace: str = Field("default", description="Temporal namespace")
     temporal_task_queue: str = Field("uprflow", description="task queue of the worker")
     temporal_tls: bool = Field(False, description="connect to Temporal over TLS")
+    temporal_tls_ca_file: Path | None = Field(
+        None, description="PEM CA bundle that signs the server certificate (implies TLS)"
+    )
+    temporal_tls_cert_file: Path | None = Field(
+        None, description="PEM client certificate for mTLS (needs the key file; implies TLS)"
+    )
+    temporal_tls_key_file: Path | None = Field(
+        None, description="PEM private key of the client certificate (mTLS; implies TLS)"
+    )
+    temporal_tls_server_name: str | None = Field(
+        None, description="name the server certificate is checked against and sent as SNI"
+    )
+    temporal_api_key: SecretStr | None = Field(
+        None, description="API key for Temporal Cloud (sent as a bearer token; implies TLS)"
+    )
     temporal_port: int = Field(7233, description="gRPC port of the embedded dev server")
     temporal_ui_port: int = Field(8233, description="Web UI port of the embedded dev server")
     checkpoint_interval_seconds: int = Field(
         3600, ge=1, description="how often the worker records a ledger checkpoint"
     )
+    worker_shutdown_grace_seconds: int = Field(
+        30,
+        ge=0,
+        description="on SIGTERM, how long running activities may take to finish before the "
+        "worker cancels them",
+    )
+    worker_metrics_address: str = Field(
+        "",
+        description="host:port where the worker serves Temporal SDK metrics for Prometheus "
+        "(/metrics); empty: off",
+    )
     api_host: str = Field("127.0.0.1", description="interface the HTTP API binds")
     api_port: int = Field(8000, description="port of the HTTP API")
+    api_shutdown_grace_seconds: int = Field(
+        15, ge=0, description="on SIGTERM, how long the API lets in-flight requests finish"
+    )
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING, ERROR")
     log_format: Literal["auto", "console", "json"] = Field(
         "auto", description="auto: readable on a terminal, JSON otherwise"
@@ -65,6 +97,23 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(
         10.0, gt=0, description="timeout of one webhook POST (connect, read, write)"
     )
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Settings:
+        # Why here and not at connect time: a half-configured mTLS pair or a malformed
+        # metrics address is a deployment mistake; the process says so before it starts.
+        cert, key = self.temporal_tls_cert_file, self.temporal_tls_key_file
+        if (cert is None) != (key is None):
+            raise ValueError(
+                "UPRFLOW_TEMPORAL_TLS_CERT_FILE and UPRFLOW_TEMPORAL_TLS_KEY_FILE must be set "
+                "together (mTLS needs the client certificate and its key)"
+            )
+        if self.worker_metrics_address and not _HOST_PORT.fullmatch(self.worker_metrics_address):
+            raise ValueError(
+                "UPRFLOW_WORKER_METRICS_ADDRESS must be host:port (e.g. 0.0.0.0:9464), got "
+                f"{self.worker_metrics_address!r}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_insecure(self) -> Settings:
@@ -92,6 +141,21 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'ledger.db').resolve()}"
+
+    @property
+    def temporal_tls_enabled(self) -> bool:
+        """True when the Temporal connection uses TLS: asked for, or implied by a TLS file,
+        a server name or an API key (Temporal Cloud accepts API keys over TLS only)."""
+        return self.temporal_tls or any(
+            v is not None
+            for v in (
+                self.temporal_tls_ca_file,
+                self.temporal_tls_cert_file,
+                self.temporal_tls_key_file,
+                self.temporal_tls_server_name,
+                self.temporal_api_key,
+            )
+        )
 
     @property
     def embedded(self) -> bool:

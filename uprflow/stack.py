@@ -2,8 +2,10 @@
 
 The supervisor owns its children: it starts them in order, waits until ``/health`` answers,
 prints where everything is, and on Ctrl-C / SIGTERM (or when any child dies) stops them in
-reverse order, escalating to SIGKILL, so no process is left behind. A lock file in the data
-directory makes a second ``uprflow up`` on the same data say so instead of fighting the first.
+reverse order — SIGTERM first, SIGKILL only after the child's shutdown grace (see
+:meth:`Stack.stop_grace`) — so no process is left behind and none is cut off mid-work. A
+lock file in the data directory makes a second ``uprflow up`` on the same data say so instead
+of fighting the first.
 """
 
 from __future__ import annotations
@@ -31,7 +33,11 @@ from uprflow.config import Settings
 from uprflow.temporal import dev_server_path, search_attribute_cli_args
 
 _PR_SET_PDEATHSIG = 1
+#: How long the Temporal dev server gets between SIGTERM and SIGKILL.
 STOP_GRACE_S = 15.0
+#: Added to a child's own shutdown grace before SIGKILL: closing connections and the
+#: interpreter's exit take a moment after the last activity or request has finished.
+STOP_MARGIN_S = 10.0
 
 
 class AlreadyRunning(RuntimeError):
@@ -103,6 +109,8 @@ class Child:
     argv: list[str]
     env: dict[str, str]
     proc: subprocess.Popen[bytes] | None = None
+    #: Seconds between SIGTERM and SIGKILL (the child's own drain time plus a margin).
+    stop_grace_s: float = STOP_GRACE_S
 
     def start(self) -> None:
         """Spawn it in its own session so a terminal Ctrl-C reaches only the supervisor."""
@@ -118,14 +126,15 @@ class Child:
         """True while the process runs."""
         return self.proc is not None and self.proc.poll() is None
 
-    def stop(self, grace_s: float = STOP_GRACE_S) -> None:
-        """SIGTERM, wait up to ``grace_s``, then SIGKILL the whole process group."""
+    def stop(self, grace_s: float | None = None) -> None:
+        """SIGTERM, wait up to ``grace_s`` (default :attr:`stop_grace_s`), then SIGKILL the
+        whole process group."""
         if self.proc is None or self.proc.poll() is not None:
             return
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGTERM)
         try:
-            self.proc.wait(timeout=grace_s)
+            self.proc.wait(timeout=self.stop_grace_s if grace_s is None else grace_s)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
@@ -181,6 +190,20 @@ class Stack:
 
     def _uprflow_argv(self, command: str) -> list[str]:
         return [sys.executable, "-m", "uprflow", command]
+
+    def stop_grace(self, name: str) -> float:
+        """Seconds the supervisor waits after SIGTERM before it SIGKILLs child ``name``.
+
+        Why: SIGKILL inside the worker's grace period would abandon running activities (they
+        would be retried after their timeout) and inside the API's would cut requests off.
+        """
+        own = {
+            "worker": self.settings.worker_shutdown_grace_seconds,
+            "api": self.settings.api_shutdown_grace_seconds,
+        }
+        if name in own:
+            return own[name] + STOP_MARGIN_S
+        return STOP_GRACE_S
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -248,7 +271,7 @@ class Stack:
             self._check_ports()
             env = self._child_env()
             if s.embedded:
-                temporal = Child("temporal", self.temporal_argv(), env)
+                temporal = Child("temporal", self.temporal_argv(), env, stop_grace_s=STOP_GRACE_S)
                 self.children.append(temporal)
                 temporal.start()
                 self._wait_until(
@@ -257,7 +280,9 @@ class Stack:
                     30,
                 )
             for name in ("worker", "api"):
-                child = Child(name, self._uprflow_argv(name), env)
+                child = Child(
+                    name, self._uprflow_argv(name), env, stop_grace_s=self.stop_grace(name)
+                )
                 self.children.append(child)
                 child.start()
             self._wait_until("GET /health", self._health_ok, health_timeout_s)

@@ -19,7 +19,8 @@ from temporalio.api.operatorservice.v1 import (
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from uprflow.config import Settings
 
@@ -73,13 +74,65 @@ async def ensure_search_attributes(client: Client, namespace: str) -> list[str]:
     return sorted(missing)
 
 
-async def connect(settings: Settings) -> Client:
-    """A client for the configured (or embedded) Temporal server with the pydantic converter."""
+class TemporalConfigError(ValueError):
+    """The Temporal connection settings cannot work (a file missing or unreadable).
+
+    Retrying cannot help, so callers that retry while Temporal starts give up on this at once.
+    """
+
+
+def _read(path: Path | None, setting: str) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise TemporalConfigError(
+            f"{setting}={path}: cannot read the file ({exc.strerror or exc})"
+        ) from None
+
+
+def tls_config(settings: Settings) -> bool | TLSConfig:
+    """What to pass as ``tls=`` to ``Client.connect``.
+
+    ``False`` without TLS; ``True`` for TLS with the system's trust store and no client
+    certificate (e.g. Temporal Cloud with an API key); otherwise a :class:`TLSConfig` with
+    the CA, the mTLS pair and the server name read from the configured files.
+    """
+    if not settings.temporal_tls_enabled:
+        return False
+    ca = _read(settings.temporal_tls_ca_file, "UPRFLOW_TEMPORAL_TLS_CA_FILE")
+    cert = _read(settings.temporal_tls_cert_file, "UPRFLOW_TEMPORAL_TLS_CERT_FILE")
+    key = _read(settings.temporal_tls_key_file, "UPRFLOW_TEMPORAL_TLS_KEY_FILE")
+    name = settings.temporal_tls_server_name
+    if ca is None and cert is None and name is None:
+        return True
+    return TLSConfig(server_root_ca_cert=ca, domain=name, client_cert=cert, client_private_key=key)
+
+
+def metrics_runtime(bind_address: str) -> Runtime:
+    """An SDK runtime whose Prometheus exporter serves ``http://<bind_address>/metrics``.
+
+    Create it once per process: each runtime binds its own HTTP server.
+    """
+    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=bind_address)))
+
+
+async def connect(settings: Settings, *, runtime: Runtime | None = None) -> Client:
+    """A client for the configured (or embedded) Temporal server with the pydantic converter.
+
+    TLS, mTLS and an API key come from the ``UPRFLOW_TEMPORAL_TLS*`` and
+    ``UPRFLOW_TEMPORAL_API_KEY`` settings; ``runtime`` (the worker's metrics exporter) is
+    the SDK's default runtime when omitted.
+    """
+    api_key = settings.temporal_api_key
     return await Client.connect(
         settings.effective_temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
-        tls=settings.temporal_tls,
+        tls=tls_config(settings),
+        api_key=api_key.get_secret_value() if api_key is not None else None,
+        runtime=runtime,
     )
 
 
