@@ -3,8 +3,9 @@
 #
 # The postgres image runs this once, when the data volume is first initialised (it is mounted
 # into /docker-entrypoint-initdb.d by docker-compose.yml). It runs as the server's superuser
-# ($POSTGRES_USER, which Temporal's auto-setup also uses to create `temporal` and
-# `temporal_visibility`). Changing UPRFLOW_DB_PASSWORD later needs an ALTER ROLE by hand.
+# ($POSTGRES_USER, which the temporal-schema job also uses to create `temporal` and
+# `temporal_visibility`). The `uprflow` role owns only its own database and is no superuser.
+# Changing UPRFLOW_DB_PASSWORD later needs an ALTER ROLE by hand.
 set -euo pipefail
 
 : "${UPRFLOW_DB_PASSWORD:?UPRFLOW_DB_PASSWORD must be set for the postgresql service}"

@@ -11,7 +11,8 @@ export TEMPORAL_ADDRESS
 
 ATTRIBUTES="Country=Keyword Cycle=Int Stage=Keyword Assignee=Keyword DueAt=Datetime"
 
-# auto-setup registers the namespace shortly after the frontend starts serving.
+# The temporal-namespace job creates the namespace first; wait for it in case this script
+# runs on its own.
 tries=0
 until temporal operator namespace describe "$NAMESPACE" >/dev/null 2>&1; do
     tries=$((tries + 1))
