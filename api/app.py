@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
+from starlette.types import ASGIApp
 
-from api import problems
-from api.health import (
-    Component,
-    HealthReport,
-    check_database,
-    check_temporal,
-    check_worker,
-    report,
-)
+from api import health, problems
+from api.observability import HttpMetrics, Observability, metrics_router
 from api.routes import ROUTERS
 from api.runtime import Runtime, TemporalHandle
 from store.db import make_engine
@@ -36,6 +30,10 @@ verify the ledger; the public sees published data.
 Authenticate with `Authorization: Bearer <token>` (tokens from `uprflow tokens issue`). Every
 POST accepts an `Idempotency-Key` header: a retried request returns the first result and
 changes nothing. Errors are RFC 9457 problem details; validation errors name each field.
+
+Every response carries an `X-Request-ID` header: the caller's own (1-128 visible ASCII
+characters) or a new one. It is on every log line the request writes and in the trace of
+every event it records.
 """
 
 TAGS = [
@@ -45,8 +43,28 @@ TAGS = [
     {"name": "participation", "description": "comments and submissions in open windows"},
     {"name": "audit", "description": "the ledger, its verification and time travel (auditors)"},
     {"name": "public", "description": "published data, no token needed"},
-    {"name": "operations", "description": "health"},
+    {
+        "name": "operations",
+        "description": "health and the orchestrator's probes (no token needed): /health, "
+        "/livez, /readyz; Prometheus metrics at /metrics (not part of this document)",
+    },
 ]
+
+
+class UprflowAPI(FastAPI):
+    """FastAPI with :class:`Observability` outside every other layer.
+
+    Why outside: Starlette's error layer is the outermost one; wrapping it gives even a 500
+    its request id (header and log line) and its place in the metrics.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.http_metrics = HttpMetrics()
+        super().__init__(**kwargs)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """The usual stack, wrapped in :class:`Observability`."""
+        return Observability(super().build_middleware_stack(), self.http_metrics)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -70,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ledger.close()
             engine.dispose()
 
-    app = FastAPI(
+    app = UprflowAPI(
         title="uprflow",
         version=__version__,
         summary="The UPR cycle of a State, run as workflows over a verifiable ledger.",
@@ -81,24 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
-
-    @app.get(
-        "/health",
-        response_model=HealthReport,
-        summary="Health of the API, the ledger database, Temporal and the worker",
-        responses={503: {"model": HealthReport, "description": "a component is down"}},
-        tags=["operations"],
-    )
-    async def health(request: Request) -> JSONResponse:
-        rt: Runtime = request.app.state.runtime
-        client = await rt.temporal.get()
-        components = {
-            "api": Component(status="up", detail=f"uprflow {__version__}"),
-            "database": check_database(rt.engine),
-            "temporal": await check_temporal(client, rt.temporal.last_error),
-            "worker": await check_worker(client, rt.settings.temporal_task_queue),
-        }
-        body = report(components)
-        return JSONResponse(body.model_dump(), status_code=200 if body.status == "up" else 503)
+    app.include_router(health.router)
+    app.include_router(metrics_router(app.http_metrics))
 
     return app

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from starlette.requests import Request
 
+from api import observability
 from domain.envelope import Actor, NewEvent, Trace
 from domain.events import CommandRejected
 from uprflow.logging import get_logger
@@ -58,7 +59,7 @@ async def record_rejection(request: Request, status: int, reason: str) -> None:
                     actor=actor,
                     trace=Trace(
                         correlation_id=cycle_id,
-                        request_id=request.headers.get("idempotency-key"),
+                        request_id=observability.request_id(request),
                     ),
                 )
             ],

@@ -21,6 +21,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from api import observability
 from api.commands import renamed, run_update, temporal_client
 from api.idempotency import idempotency_key, idempotent, update_id
 from api.problems import FieldError, ProblemError, problem_responses
@@ -383,11 +384,12 @@ async def close_stage(
 ) -> JSONResponse:
     cycle_id = normalise_cycle_id(cycle_id)
     key = idempotency_key(request)
+    rid = observability.request_id(request)  # the trace's request id
 
     async def run() -> Any:
         return await stage_update(
             rt, cycle_id, stage, StageBase.close_early,
-            CloseEarly(actor=p.actor(), reason=body.reason, request_id=key),
+            CloseEarly(actor=p.actor(), reason=body.reason, request_id=rid),
             update_key=update_id(p, key), not_yet=f"the {stage} stage of {cycle_id} is not open",
         )  # fmt: skip
 
@@ -413,12 +415,13 @@ async def extend_stage(
 ) -> JSONResponse:
     cycle_id = normalise_cycle_id(cycle_id)
     key = idempotency_key(request)
+    rid = observability.request_id(request)  # the trace's request id
 
     async def run() -> Any:
         return await stage_update(
             rt, cycle_id, stage, StageBase.extend_deadline,
             ExtendDeadline(
-                actor=p.actor(), new_deadline=body.until, reason=body.reason, request_id=key
+                actor=p.actor(), new_deadline=body.until, reason=body.reason, request_id=rid
             ),
             update_key=update_id(p, key), not_yet=f"the {stage} stage of {cycle_id} is not open",
             fields={"body.new_deadline": "body.until"},

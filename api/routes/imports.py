@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from api import observability
 from api.idempotency import idempotent
 from api.problems import FieldError, ProblemError, problem_responses
 from api.routes.cycles import CycleId, normalise_cycle_id
@@ -120,7 +121,7 @@ async def import_file(
         actor = Actor(role=p.role, organisation=p.organisation, subject=p.token_id)
         return write_import(
             rt.ledger, parsed, actor=actor, profile=profile,
-            request_id=request.headers.get("X-Request-Id"),
+            request_id=observability.request_id(request),
         )  # fmt: skip
 
     async def run() -> Any:

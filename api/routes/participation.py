@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from api import observability
 from api.idempotency import idempotency_key, idempotent, update_id
 from api.problems import ProblemError, problem_responses
 from api.routes.cycles import CycleId, cycle_known, normalise_cycle_id, stage_update
@@ -60,7 +61,8 @@ async def comment(
 ) -> JSONResponse:
     cycle_id = normalise_cycle_id(cycle_id)
     key = idempotency_key(request)
-    arg = CommentIn(actor=p.actor(), text=body.text, themes=tuple(body.themes), request_id=key)
+    rid = observability.request_id(request)  # the trace's request id
+    arg = CommentIn(actor=p.actor(), text=body.text, themes=tuple(body.themes), request_id=rid)
 
     async def run() -> CommentReceipt:
         receipt: CommentReceipt = await stage_update(
@@ -90,13 +92,14 @@ async def submit(
 ) -> JSONResponse:
     cycle_id = normalise_cycle_id(cycle_id)
     key = idempotency_key(request)
+    rid = observability.request_id(request)  # the trace's request id
     arg = SubmissionIn(
         actor=p.actor(),
         title=body.title,
         joint=body.joint,
         signatories=tuple(body.signatories),
         document_ref=body.document_ref,
-        request_id=key,
+        request_id=rid,
     )
 
     async def run() -> SubmissionOut:

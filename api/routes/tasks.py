@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
+from api import observability
 from api.commands import renamed, run_update
 from api.idempotency import idempotency_key, idempotent, update_id
 from api.problems import ProblemError, problem_responses
@@ -176,11 +177,12 @@ async def complete_task(
     retry replays) from the task id and view.
     """
     key = idempotency_key(request)
+    rid = observability.request_id(request)  # the trace's request id
 
     async def run() -> Any:
         task_id = task if isinstance(task, str) else await task()
         completion = TaskCompletion(
-            actor=p.actor(), payload=payload, expected_version=expected_version, request_id=key
+            actor=p.actor(), payload=payload, expected_version=expected_version, request_id=rid
         )
         try:
             view: TaskView = await run_update(
@@ -305,7 +307,8 @@ async def extend(
 ) -> JSONResponse:
     await visible_task(rt, p, task_id)
     key = idempotency_key(request)
-    ext = TaskExtension(actor=p.actor(), new_due_at=body.due_at, reason=body.reason, request_id=key)
+    rid = observability.request_id(request)  # the trace's request id
+    ext = TaskExtension(actor=p.actor(), new_due_at=body.due_at, reason=body.reason, request_id=rid)
 
     async def run() -> TaskView:
         try:
@@ -333,12 +336,13 @@ async def reassign(
 ) -> JSONResponse:
     await visible_task(rt, p, task_id)
     key = idempotency_key(request)
+    rid = observability.request_id(request)  # the trace's request id
     re = TaskReassignment(
         actor=p.actor(),
         assignee_org=body.assignee_org,
         assignee_role=body.assignee_role,
         reason=body.reason,
-        request_id=key,
+        request_id=rid,
     )
 
     async def run() -> TaskView:

@@ -90,7 +90,7 @@ async def _wait_for_line(path: Path, line: str, proc: WorkerProcess, timeout_s: 
     raise AssertionError(f"no {line!r} in {path} within {timeout_s}s:\n{proc.output()}")
 
 
-async def _drop_checkpoint_loop(dev_env: WorkflowEnvironment, queue: str) -> None:
+async def drop_checkpoint_loop(dev_env: WorkflowEnvironment, queue: str) -> None:
     # The worker starts the checkpoint loop if none runs; on the shared dev server it must
     # not stay behind on this test's task queue, which no worker polls any more.
     handle = dev_env.client.get_workflow_handle(CHECKPOINT_WORKFLOW_ID)
@@ -154,4 +154,4 @@ async def test_sigterm_lets_the_running_activity_finish_and_record_once(
         first.kill()
         if second is not None:
             second.kill()
-        await _drop_checkpoint_loop(dev_env, queue)
+        await drop_checkpoint_loop(dev_env, queue)

@@ -1,4 +1,5 @@
-"""`GET /health` against the real dev server: each component reported, 503 when one is down."""
+"""`GET /health`, `/livez` and `/readyz` against the real dev server: each component reported,
+503 when one is down (readiness naming it), liveness 200 whatever is down."""
 
 from __future__ import annotations
 
@@ -58,6 +59,10 @@ async def test_all_up_with_a_worker_and_worker_down_without(
         assert body["components"]["database"]["status"] == "up"
         assert body["components"]["temporal"]["status"] == "up"
         assert body["components"]["worker"]["status"] == "down"
+        ready = await http.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["down"] == ["worker"]
+        assert (await http.get("/livez")).json() == {"status": "up"}
 
         migrate(settings.ledger_url)
         engine = make_engine(settings.ledger_url)
@@ -70,6 +75,10 @@ async def test_all_up_with_a_worker_and_worker_down_without(
                 assert r.status_code == 200, r.json()
                 assert {c["status"] for c in r.json()["components"].values()} == {"up"}
                 assert "pollers" in r.json()["components"]["worker"]["detail"]
+                ready = await http.get("/readyz")
+                assert ready.status_code == 200, ready.json()
+                assert ready.json()["status"] == "up" and ready.json()["down"] == []
+                assert set(ready.json()["components"]) == {"database", "temporal", "worker"}
         finally:
             engine.dispose()
 
@@ -78,6 +87,11 @@ async def test_temporal_down_is_reported(tmp_path: Path) -> None:
     settings = _settings(tmp_path, f"127.0.0.1:{_closed_port()}")
     async with api_client(settings) as http:
         r = await http.get("/health")
+        ready = await http.get("/readyz")
+        live = await http.get("/livez")
+    assert ready.status_code == 503
+    assert ready.json()["down"] == ["temporal", "worker"]
+    assert live.status_code == 200 and live.json() == {"status": "up"}
     assert r.status_code == 503
     comps = r.json()["components"]
     assert comps["temporal"]["status"] == "down"
@@ -93,7 +107,22 @@ async def test_database_down_is_reported(dev_env: WorkflowEnvironment, tmp_path:
     )
     async with api_client(settings) as http:
         r = await http.get("/health")
+        ready = await http.get("/readyz")
+        live = await http.get("/livez")
+    assert ready.status_code == 503 and "database" in ready.json()["down"]
+    assert "OperationalError" in ready.json()["components"]["database"]["detail"]
+    assert live.status_code == 200
     assert r.status_code == 503
     comps = r.json()["components"]
     assert comps["database"]["status"] == "down"
     assert "OperationalError" in comps["database"]["detail"]
+
+
+def test_probes_are_documented_operations_without_a_token(tmp_path: Path) -> None:
+    doc = create_app(_settings(tmp_path, "127.0.0.1:1")).openapi()
+    for path in ("/health", "/livez", "/readyz"):
+        op = doc["paths"][path]["get"]
+        assert op["tags"] == ["operations"], path
+        assert "security" not in op, path
+    assert "503" in doc["paths"]["/readyz"]["get"]["responses"]
+    assert "/metrics" not in doc["paths"]
