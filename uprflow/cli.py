@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from uprflow import __version__
 from uprflow.config import get_settings
 from uprflow.logging import configure_logging
 
@@ -13,6 +14,25 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"uprflow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the installed version and exit.",
+    ),
+) -> None:
+    """Run a country's Universal Periodic Review cycle as workflows over a verifiable ledger."""
 
 
 @app.command()

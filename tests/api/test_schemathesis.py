@@ -44,14 +44,14 @@ def content_type(response: Any) -> str:
 
 def check_no_server_error(case: Any, response: Any) -> None:
     """No 5xx, except 503 problem JSON saying Temporal is unreachable or did not answer in
-    time (the documented ``temporal-down`` / ``temporal-timeout`` problems), or /health's
-    report of a component being down."""
+    time (the documented ``temporal-down`` / ``temporal-timeout`` problems), or /health's and
+    /readyz's report of a component being down."""
     status = response.status_code
     if status < 500:
         return
     label = f"{case.method} {case.formatted_path}"
     if status == 503:
-        if case.path == "/health":
+        if case.path in ("/health", "/readyz"):
             return
         is_problem = content_type(response) == "application/problem+json"
         body = response.json() if is_problem else {}

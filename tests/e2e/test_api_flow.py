@@ -123,11 +123,14 @@ async def test_a_cycle_through_the_api(e2e: E2E) -> None:
     await people.do(
         "SEC", cycle_id, "hold_hearing", {"participants": 42, "summary": "Land and policing."}
     )
-    # The NHRI's submission, sent with an Idempotency-Key and retried.
+    # The NHRI's submission, sent with an Idempotency-Key and retried; its X-Request-ID is the
+    # request id in the trace of the events it records.
     nhri_task = await people.task("NHRI", cycle_id, "make_submission")
     key = f"nhri-submission-{n}"
     payload = {"title": "NHRI submission", "document_ref": "nhri-2026.pdf"}
-    first = await people.complete("NHRI", nhri_task, payload, headers={"Idempotency-Key": key})
+    first = await people.complete(
+        "NHRI", nhri_task, payload, headers={"Idempotency-Key": key, "X-Request-ID": key}
+    )
     written = [e for e in e2e.events() if e.trace.request_id == key]
     assert {e.event_type for e in written} == {"SubmissionReceived", "TaskCompleted"}
     task_events = len(e2e.stream(nhri_task["task_id"]))
@@ -176,7 +179,7 @@ async def test_a_cycle_through_the_api(e2e: E2E) -> None:
     late = await people["CSO"].post(
         f"/cycles/{cycle_id}/comments",
         json={"text": "One more thing.", "themes": []},
-        headers={"Idempotency-Key": late_key},
+        headers={"Idempotency-Key": late_key, "X-Request-ID": late_key},
     )
     problem(late, 409)
     [rejected] = [e for e in e2e.stream(f"rejections-{cycle_id}") if e.trace.request_id == late_key]

@@ -141,6 +141,8 @@ def _routes(cycle_id: str, task_id: str) -> list[tuple[str, str, Any, set[str]]]
         ("GET", f"/dashboard/{c}", None, set(CALLERS)),
         ("GET", f"/public/cycles/{c}/recommendations", None, set(CALLERS)),
         ("GET", "/health", None, set(CALLERS)),
+        ("GET", "/livez", None, set(CALLERS)),
+        ("GET", "/readyz", None, set(CALLERS)),
     ]  # fmt: skip
 
 
