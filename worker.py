@@ -24,30 +24,30 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 
-from activities.checkpoints import CheckpointActivities
-from activities.ledger import LedgerActivities
-from activities.notify import NotificationActivities
-from activities.simulation import SimulatedPeople
-from activities.summary import SummaryActivities
-from domain.simulation import Scenario
-from store.db import make_engine
-from store.ledger import Ledger
-from store.migrate import migrate
+from uprflow.activities.checkpoints import CheckpointActivities
+from uprflow.activities.ledger import LedgerActivities
+from uprflow.activities.notify import NotificationActivities
+from uprflow.activities.simulation import SimulatedPeople
+from uprflow.activities.summary import SummaryActivities
 from uprflow.config import Settings, get_settings
+from uprflow.domain.simulation import Scenario
 from uprflow.logging import configure_logging, get_logger
+from uprflow.store.db import make_engine
+from uprflow.store.ledger import Ledger
+from uprflow.store.migrate import migrate
 from uprflow.temporal import (
     TemporalConfigError,
     connect,
     ensure_search_attributes,
     metrics_runtime,
 )
-from workflows.checkpoints import (
+from uprflow.workflows.checkpoints import (
     CHECKPOINT_WORKFLOW_ID,
     CheckpointLoopInput,
     LedgerCheckpointWorkflow,
 )
-from workflows.cycle import STAGE_WORKFLOWS, CycleWorkflow
-from workflows.task import TaskWorkflow
+from uprflow.workflows.cycle import STAGE_WORKFLOWS, CycleWorkflow
+from uprflow.workflows.task import TaskWorkflow
 
 log = get_logger("uprflow.worker")
 

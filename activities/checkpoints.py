@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from temporalio import activity
 
-from store.checkpoints import record_checkpoint
+from uprflow.store.checkpoints import record_checkpoint
 
 
 class CheckpointRecorded(BaseModel):

@@ -17,10 +17,10 @@ from pydantic import BaseModel
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain.envelope import Actor, NewEvent, Trace
-from domain.events import EventSchemaError, UnknownEventType, decode_event
-from store.errors import EventIdConflict, WrongExpectedVersion
-from store.ledger import Ledger
+from uprflow.domain.envelope import Actor, NewEvent, Trace
+from uprflow.domain.events import EventSchemaError, UnknownEventType, decode_event
+from uprflow.store.errors import EventIdConflict, WrongExpectedVersion
+from uprflow.store.ledger import Ledger
 
 
 class WireEvent(BaseModel):

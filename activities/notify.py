@@ -31,14 +31,14 @@ from pydantic import BaseModel, Field
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain.envelope import Actor, NewEvent, Trace
-from domain.events import NotificationDelivered
-from domain.notices import Channel, Notice, sign
-from store import outbox
-from store.errors import EventIdConflict
-from store.ledger import Ledger
-from store.schema import events
 from uprflow.config import Settings
+from uprflow.domain.envelope import Actor, NewEvent, Trace
+from uprflow.domain.events import NotificationDelivered
+from uprflow.domain.notices import Channel, Notice, sign
+from uprflow.store import outbox
+from uprflow.store.errors import EventIdConflict
+from uprflow.store.ledger import Ledger
+from uprflow.store.schema import events
 
 #: Namespace of the deterministic ``NotificationDelivered`` event ids (never change it: the
 #: ids of recorded deliveries are derived from it).

@@ -13,13 +13,13 @@ from temporalio import activity
 from temporalio.client import WorkflowUpdateStage
 from temporalio.service import RPCError
 
-from activities.notify import NotificationActivities
-from domain.envelope import Actor
-from domain.notices import Notice
-from domain.simulation import Scenario, draft_comments, payload_for
-from workflows.drafting import CommentIn, DraftCirculationStage
-from workflows.stage import stage_workflow_id
-from workflows.task import TaskCompletion, TaskWorkflow
+from uprflow.activities.notify import NotificationActivities
+from uprflow.domain.envelope import Actor
+from uprflow.domain.notices import Notice
+from uprflow.domain.simulation import Scenario, draft_comments, payload_for
+from uprflow.workflows.drafting import CommentIn, DraftCirculationStage
+from uprflow.workflows.stage import stage_workflow_id
+from uprflow.workflows.task import TaskCompletion, TaskWorkflow
 
 
 class SimulatedPeople:

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from temporalio import activity
 
-from domain.fold import fold
-from domain.values import ImplementationStatus, Position
-from store.reading import read_cycle
+from uprflow.domain.fold import fold
+from uprflow.domain.values import ImplementationStatus, Position
+from uprflow.store.reading import read_cycle
 
 
 class CarriedRecommendation(BaseModel):

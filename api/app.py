@@ -9,16 +9,16 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from api import health, problems
-from api.observability import HttpMetrics, Observability, metrics_router
-from api.routes import ROUTERS
-from api.runtime import Runtime, TemporalHandle
-from store.db import make_engine
-from store.ledger import Ledger
-from store.migrate import migrate
 from uprflow import __version__
+from uprflow.api import health, problems
+from uprflow.api.observability import HttpMetrics, Observability, metrics_router
+from uprflow.api.routes import ROUTERS
+from uprflow.api.runtime import Runtime, TemporalHandle
 from uprflow.config import Settings, get_settings
 from uprflow.logging import get_logger
+from uprflow.store.db import make_engine
+from uprflow.store.ledger import Ledger
+from uprflow.store.migrate import migrate
 
 log = get_logger("uprflow.api")
 

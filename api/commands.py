@@ -20,8 +20,8 @@ from temporalio.client import (
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.problems import FieldError, ProblemError
-from api.runtime import Runtime
+from uprflow.api.problems import FieldError, ProblemError
+from uprflow.api.runtime import Runtime
 
 #: ApplicationError type raised by a workflow validator -> HTTP status.
 STATUS_BY_TYPE = {

@@ -23,8 +23,8 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
-from api.runtime import Runtime
 from uprflow import __version__
+from uprflow.api.runtime import Runtime
 
 #: A worker long-polls for about a minute; a poller last seen longer ago than this has gone.
 POLLER_FRESHNESS = timedelta(seconds=75)

@@ -18,10 +18,10 @@ from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from api.problems import ProblemError
-from api.runtime import Runtime
-from api.security import Principal
-from store.access import find_idempotent, store_idempotent
+from uprflow.api.problems import ProblemError
+from uprflow.api.runtime import Runtime
+from uprflow.api.security import Principal
+from uprflow.store.access import find_idempotent, store_idempotent
 
 HEADER = "Idempotency-Key"
 

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.rejections import record_rejection
+from uprflow.api.rejections import record_rejection
 from uprflow.logging import get_logger
 
 log = get_logger("uprflow.api")

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 from starlette.requests import Request
 
-from api import observability
-from domain.envelope import Actor, NewEvent, Trace
-from domain.events import CommandRejected
+from uprflow.api import observability
+from uprflow.domain.envelope import Actor, NewEvent, Trace
+from uprflow.domain.events import CommandRejected
 from uprflow.logging import get_logger
 
 log = get_logger("uprflow.api")

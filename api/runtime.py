@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from temporalio.client import Client
 
-from store.ledger import Ledger
 from uprflow.config import Settings
+from uprflow.store.ledger import Ledger
 from uprflow.temporal import connect
 
 

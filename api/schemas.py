@@ -14,19 +14,19 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from domain.state import RecommendationState, TaskState
-from domain.tasks import (
+from uprflow.domain.state import RecommendationState, TaskState
+from uprflow.domain.tasks import (
     IndependentAssessmentPayload,
     ProgressPayload,
     RecommendationIn,
     TaskContext,
     TaskKind,
 )
-from domain.values import Stage
-from workflows.cycle import CycleView
-from workflows.drafting import CommentReceipt
-from workflows.stage import StageView
-from workflows.task import TaskView
+from uprflow.domain.values import Stage
+from uprflow.workflows.cycle import CycleView
+from uprflow.workflows.drafting import CommentReceipt
+from uprflow.workflows.stage import StageView
+from uprflow.workflows.task import TaskView
 
 _STRICT = ConfigDict(extra="forbid")
 

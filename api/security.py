@@ -1,7 +1,7 @@
 """Who is calling: bearer tokens, roles and organisations.
 
 Tokens are issued with ``uprflow tokens issue``; the database keeps only their keyed hash
-(`store/access.py`). Public routes take no token. A route declares the roles it admits with
+(`uprflow/store/access.py`). Public routes take no token. A route declares the roles it admits with
 :func:`require`; organisation scoping (a ministry acts on its own tasks only) is checked by
 the route against the resource.
 """
@@ -16,10 +16,10 @@ from typing import Annotated, Literal
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.problems import ProblemError
-from api.runtime import Runtime
-from domain.envelope import Actor
-from store.access import authenticate
+from uprflow.api.problems import ProblemError
+from uprflow.api.runtime import Runtime
+from uprflow.domain.envelope import Actor
+from uprflow.store.access import authenticate
 
 Role = Literal["secretariat", "ministry", "nhri", "cso", "parliament", "auditor"]
 ALL_ROLES: tuple[Role, ...] = ("secretariat", "ministry", "nhri", "cso", "parliament", "auditor")

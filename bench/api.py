@@ -48,18 +48,18 @@ from temporalio.testing import WorkflowEnvironment
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from domain.envelope import Actor  # noqa: E402
-from domain.profile import Reminders  # noqa: E402
-from domain.tasks import TaskContext, TaskKind  # noqa: E402
-from store.access import issue_token  # noqa: E402
-from store.db import make_engine  # noqa: E402
-from store.ledger import Ledger  # noqa: E402
-from store.migrate import migrate  # noqa: E402
 from uprflow.config import Settings  # noqa: E402
+from uprflow.domain.envelope import Actor  # noqa: E402
+from uprflow.domain.profile import Reminders  # noqa: E402
+from uprflow.domain.tasks import TaskContext, TaskKind  # noqa: E402
+from uprflow.store.access import issue_token  # noqa: E402
+from uprflow.store.db import make_engine  # noqa: E402
+from uprflow.store.ledger import Ledger  # noqa: E402
+from uprflow.store.migrate import migrate  # noqa: E402
 from uprflow.temporal import SEARCH_ATTRIBUTES, dev_server_path  # noqa: E402
-from worker import build_worker  # noqa: E402
-from workflows.notifying import Contact  # noqa: E402
-from workflows.task import TaskCompletion, TaskSpec, TaskWorkflow  # noqa: E402
+from uprflow.worker import build_worker  # noqa: E402
+from uprflow.workflows.notifying import Contact  # noqa: E402
+from uprflow.workflows.task import TaskCompletion, TaskSpec, TaskWorkflow  # noqa: E402
 
 CLIENTS = 50
 PER_ROUND = 125  # completions per path per round; two rounds per path
@@ -127,7 +127,7 @@ async def start_tasks(client: Client, queue: str, n: int) -> list[str]:
 def open_tasks(url: str, ids: list[str]) -> int:
     import sqlalchemy as sa
 
-    from store.schema import proj_tasks
+    from uprflow.store.schema import proj_tasks
 
     engine = make_engine(url)
     try:
@@ -246,7 +246,7 @@ async def main() -> None:
                 if not has_route:
                     api_path = await in_process_path(settings, engine, ledger, actor)
                     print("POST /tasks/{id}/complete is not in the API yet: measuring "
-                          "api.commands.run_update in this process instead")  # fmt: skip
+                          "uprflow.api.commands.run_update in this process instead")  # fmt: skip
 
                 warm, rest = ids[: 2 * WARMUP], ids[2 * WARMUP :]
                 chunks = [rest[i::4] for i in range(4)]
@@ -309,8 +309,8 @@ async def wait_for_api(http: httpx.AsyncClient, timeout_s: float = 30.0) -> None
 async def in_process_path(
     settings: Settings, engine: object, ledger: Ledger, actor: Actor
 ) -> Callable[[str], Awaitable[None]]:
-    from api.commands import run_update
-    from api.runtime import Runtime, TemporalHandle
+    from uprflow.api.commands import run_update
+    from uprflow.api.runtime import Runtime, TemporalHandle
 
     rt = Runtime(settings, engine, TemporalHandle(settings), ledger)  # type: ignore[arg-type]
 

@@ -38,12 +38,12 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from domain import events as ev  # noqa: E402
-from domain.envelope import Actor, NewEvent, Trace  # noqa: E402
-from store.db import make_engine  # noqa: E402
-from store.ledger import AppendRequest, Ledger  # noqa: E402
-from store.migrate import migrate  # noqa: E402
-from store.verify import verify  # noqa: E402
+from uprflow.domain import events as ev  # noqa: E402
+from uprflow.domain.envelope import Actor, NewEvent, Trace  # noqa: E402
+from uprflow.store.db import make_engine  # noqa: E402
+from uprflow.store.ledger import AppendRequest, Ledger  # noqa: E402
+from uprflow.store.migrate import migrate  # noqa: E402
+from uprflow.store.verify import verify  # noqa: E402
 
 N_SINGLE = 1_000
 N_WRITERS, PER_WRITER = 32, 250

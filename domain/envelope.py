@@ -13,7 +13,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from domain.events import DomainEvent, decode_event
+from uprflow.domain.events import DomainEvent, decode_event
 
 
 class Actor(BaseModel):

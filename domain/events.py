@@ -17,7 +17,13 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from domain.values import NATIONAL_REPORT_MAX_WORDS, Document, ImplementationStatus, Position, Stage
+from uprflow.domain.values import (
+    NATIONAL_REPORT_MAX_WORDS,
+    Document,
+    ImplementationStatus,
+    Position,
+    Stage,
+)
 
 Id = str
 Ids = tuple[str, ...]

@@ -13,10 +13,10 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from domain import events as ev
-from domain.envelope import EventEnvelope
-from domain.state import CycleState, RecommendationState, StageState, TaskState
-from domain.values import ImplementationStatus, Position
+from uprflow.domain import events as ev
+from uprflow.domain.envelope import EventEnvelope
+from uprflow.domain.state import CycleState, RecommendationState, StageState, TaskState
+from uprflow.domain.values import ImplementationStatus, Position
 
 E = TypeVar("E", bound=ev.DomainEvent)
 Handler = Callable[[CycleState, Any, datetime], CycleState]

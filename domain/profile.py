@@ -34,7 +34,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from domain.values import NATIONAL_REPORT_MAX_WORDS, Stage
+from uprflow.domain.values import NATIONAL_REPORT_MAX_WORDS, Stage
 
 # ----------------------------------------------------------------- vocabulary
 

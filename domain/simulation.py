@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.tasks import RecommendationIn, TaskContext, TaskKind
-from domain.values import Document, ImplementationStatus, Position
+from uprflow.domain.tasks import RecommendationIn, TaskContext, TaskKind
+from uprflow.domain.values import Document, ImplementationStatus, Position
 
 NOTED_REASON = (
     "The Government is not in a position to accept this recommendation at this time; "

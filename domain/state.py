@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.values import ImplementationStatus, Position
+from uprflow.domain.values import ImplementationStatus, Position
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 

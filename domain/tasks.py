@@ -16,8 +16,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from domain import events as ev
-from domain.values import NATIONAL_REPORT_MAX_WORDS, Document, ImplementationStatus, Position
+from uprflow.domain import events as ev
+from uprflow.domain.values import (
+    NATIONAL_REPORT_MAX_WORDS,
+    Document,
+    ImplementationStatus,
+    Position,
+)
 
 
 class TaskKind(StrEnum):

@@ -14,13 +14,13 @@ disagrees in a corner case would report false tampering (or miss real tampering)
 exact stored bytes is exact, and requiring them to parse to the exported object ties what an
 auditor reads to what was hashed.
 
-The chain walker between the BEGIN/END markers is a verbatim copy of ``store/chainwalk.py``
+The chain walker between the BEGIN/END markers is a verbatim copy of ``uprflow/store/chainwalk.py``
 (uprflow's test suite checks the copy).
 """
 
 from __future__ import annotations
 
-# ---- BEGIN store/chainwalk.py ----
+# ---- BEGIN uprflow/store/chainwalk.py ----
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
@@ -150,7 +150,7 @@ def _classify(
     return Problem(pos, "altered", "the link to the previous event is broken")
 
 
-# ---- END store/chainwalk.py ----
+# ---- END uprflow/store/chainwalk.py ----
 
 import sys  # noqa: E402
 

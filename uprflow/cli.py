@@ -57,7 +57,7 @@ def worker() -> None:
     On SIGTERM it stops polling and lets running activities finish for up to
     UPRFLOW_WORKER_SHUTDOWN_GRACE_SECONDS.
     """
-    import worker as worker_module
+    from uprflow import worker as worker_module
 
     worker_module.main()
 
@@ -74,7 +74,7 @@ def api() -> None:
     settings = get_settings()
     configure_logging(settings)
     uvicorn.run(
-        "api.app:create_app",
+        "uprflow.api.app:create_app",
         factory=True,
         host=settings.api_host,
         port=settings.api_port,

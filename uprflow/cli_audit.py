@@ -42,7 +42,7 @@ def verify_cmd(
 ) -> None:
     """Check the whole hash chain and the checkpoints. Exit 0 intact, 1 naming the first bad
     position and what is wrong (altered, removed, inserted, reordered, truncated)."""
-    from store.verify import verify
+    from uprflow.store.verify import verify
 
     try:
         report = verify(_url(database_url))
@@ -92,7 +92,7 @@ def export_cmd(
 ) -> None:
     """Write the ledger as JSON Lines (each event with its hashed bytes, plus checkpoints);
     check it with ``python3 tools/verify_export.py FILE``."""
-    from store.export import export
+    from uprflow.store.export import export
 
     try:
         if output == "-":
@@ -125,8 +125,8 @@ def replay_cmd(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Print the folded state of a stream or cycle as it stood at an instant, as JSON."""
-    from store.replay import cycle_state, stream_state
-    from store.timefmt import parse_ts
+    from uprflow.store.replay import cycle_state, stream_state
+    from uprflow.store.timefmt import parse_ts
 
     if (stream is None) == (cycle is None):
         raise _fail("error: give exactly one of --stream or --cycle")
@@ -154,7 +154,7 @@ def replay_cmd(
 @projections_app.command("rebuild")
 def rebuild_cmd(database_url: DatabaseUrl = None) -> None:
     """Empty the read models and rebuild them by replaying the whole log."""
-    from store.projections import rebuild
+    from uprflow.store.projections import rebuild
 
     try:
         cycles = rebuild(_url(database_url))
@@ -169,7 +169,7 @@ def upgrade_cmd(
     revision: Annotated[str, typer.Option(help="target revision")] = "head",
 ) -> None:
     """Apply the schema migrations (safe to run concurrently)."""
-    from store.migrate import migrate
+    from uprflow.store.migrate import migrate
 
     try:
         current = migrate(_url(database_url), revision)

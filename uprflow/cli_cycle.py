@@ -25,10 +25,10 @@ if TYPE_CHECKING:
     from temporalio.client import Client
     from temporalio.service import RPCError
 
-    from domain.envelope import Actor
-    from domain.values import Stage
-    from workflows.cycle import CycleView
-    from workflows.stage import StageView
+    from uprflow.domain.envelope import Actor
+    from uprflow.domain.values import Stage
+    from uprflow.workflows.cycle import CycleView
+    from uprflow.workflows.stage import StageView
 
 cycle_app = typer.Typer(help="Start and steer a UPR cycle.", no_args_is_help=True)
 
@@ -77,7 +77,7 @@ async def _client(settings: Settings) -> Client:
 
 def normalise_cycle_id(value: str) -> str:
     """``cycle-KE-4``; ``KE-4`` and ``ke-4`` are accepted too."""
-    from workflows.cycle import cycle_workflow_id as make_cycle_id
+    from uprflow.workflows.cycle import cycle_workflow_id as make_cycle_id
 
     value = value.strip()
     if value.lower().startswith("cycle-"):
@@ -90,8 +90,8 @@ def normalise_cycle_id(value: str) -> str:
 
 def parse_stage(value: str) -> Stage:
     """A stage the cycle runs as a workflow (``draft-circulation`` = ``draft_circulation``)."""
-    from domain.values import Stage
-    from workflows.cycle import STAGE_WORKFLOWS
+    from uprflow.domain.values import Stage
+    from uprflow.workflows.cycle import STAGE_WORKFLOWS
 
     try:
         stage = Stage(value.strip().lower().replace("-", "_"))
@@ -147,8 +147,8 @@ def start(
     from temporalio.service import RPCError
 
     from uprflow.profiles import ProfileError, load_profile
-    from workflows.cycle import CycleInput, CycleWorkflow
-    from workflows.cycle import cycle_workflow_id as make_cycle_id
+    from uprflow.workflows.cycle import CycleInput, CycleWorkflow
+    from uprflow.workflows.cycle import cycle_workflow_id as make_cycle_id
 
     code = country.strip().upper()
     try:
@@ -221,8 +221,8 @@ def status(
     """Where a cycle stands: its stages, their windows and facts."""
     from temporalio.service import RPCError
 
-    from workflows.cycle import CycleWorkflow
-    from workflows.stage import StageView
+    from uprflow.workflows.cycle import CycleWorkflow
+    from uprflow.workflows.stage import StageView
 
     settings = get_settings()
 
@@ -296,9 +296,9 @@ async def _secretariat(client: Client, cycle_id: str) -> Actor:
     from temporalio.client import WorkflowHandle
     from temporalio.contrib.pydantic import pydantic_data_converter
 
-    from domain.envelope import Actor
+    from uprflow.domain.envelope import Actor
     from uprflow.profiles import load_profile
-    from workflows.cycle import CycleInput
+    from uprflow.workflows.cycle import CycleInput
 
     organisation = "NMRF"
     try:
@@ -328,7 +328,7 @@ async def _stage_update(
     from temporalio.client import WorkflowExecutionStatus, WorkflowUpdateFailedError
     from temporalio.service import RPCError
 
-    from workflows.stage import StageView, stage_workflow_id
+    from uprflow.workflows.stage import StageView, stage_workflow_id
 
     wf_id = normalise_cycle_id(cycle_id)
     stage = parse_stage(stage_name)
@@ -372,7 +372,7 @@ def close_window(
     reason: Annotated[str, typer.Option("--reason", help="why the window closes early")],
 ) -> None:
     """Close a stage's window now (the secretariat's decision, recorded with the reason)."""
-    from workflows.stage import CloseEarly
+    from uprflow.workflows.stage import CloseEarly
 
     settings = get_settings()
     target, view = _run(
@@ -393,7 +393,7 @@ def extend(
     reason: Annotated[str, typer.Option("--reason", help="why the deadline moves")],
 ) -> None:
     """Move a stage's deadline later (recorded as DeadlineExtended)."""
-    from workflows.stage import ExtendDeadline, at_start_of
+    from uprflow.workflows.stage import ExtendDeadline, at_start_of
 
     try:
         new_day = date.fromisoformat(until)

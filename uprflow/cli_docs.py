@@ -55,7 +55,7 @@ def end_of_day(day: date) -> datetime:
 
 def parse_as_of(value: str) -> datetime:
     """An ISO 8601 instant (naive = UTC) or a date (its end)."""
-    from store.timefmt import parse_ts
+    from uprflow.store.timefmt import parse_ts
 
     text = value.strip()
     try:

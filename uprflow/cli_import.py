@@ -47,13 +47,13 @@ def import_cmd(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.table import Table
 
-    from domain.envelope import Actor
-    from store.db import make_engine
-    from store.ledger import Ledger
-    from store.migrate import migrate
     from uprflow.config import get_settings
+    from uprflow.domain.envelope import Actor
     from uprflow.importing import ImportFileError, parse_bytes, write_import
     from uprflow.profiles import ProfileError, load_profile
+    from uprflow.store.db import make_engine
+    from uprflow.store.ledger import Ledger
+    from uprflow.store.migrate import migrate
 
     try:
         data = file.read_bytes()

@@ -1,7 +1,7 @@
 """``uprflow tokens``: issue, list and revoke API bearer tokens.
 
 The token is printed once, when issued; the database keeps only its keyed hash
-(`store/access.py`), so a lost token cannot be shown again — revoke it and issue another.
+(`uprflow/store/access.py`), so a lost token cannot be shown again — revoke it and issue another.
 Every command applies the migrations first, so it works on a fresh ledger database.
 """
 
@@ -29,8 +29,8 @@ DatabaseUrl = Annotated[
 
 
 def _engine(database_url: str | None) -> Engine:
-    from store.db import make_engine
-    from store.migrate import migrate
+    from uprflow.store.db import make_engine
+    from uprflow.store.migrate import migrate
 
     url = database_url or get_settings().ledger_url
     try:
@@ -56,7 +56,7 @@ def issue_cmd(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Issue a token and print it once (only its hash is stored)."""
-    from store.access import issue_token
+    from uprflow.store.access import issue_token
 
     if role not in ROLES:
         raise typer.BadParameter(
@@ -83,7 +83,7 @@ def issue_cmd(
 @tokens_app.command("list")
 def list_cmd(database_url: DatabaseUrl = None) -> None:
     """List every token (newest first); never the token itself."""
-    from store.access import list_tokens
+    from uprflow.store.access import list_tokens
 
     engine = _engine(database_url)
     try:
@@ -108,7 +108,7 @@ def revoke_cmd(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Revoke a token: it stops working at once. Unknown id: exit 1."""
-    from store.access import revoke_token
+    from uprflow.store.access import revoke_token
 
     engine = _engine(database_url)
     try:

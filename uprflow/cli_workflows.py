@@ -98,7 +98,7 @@ async def replay_executions(
     from uprflow.demo import quiet_runtime
 
     if workflows is None:
-        from worker import WORKFLOWS
+        from uprflow.worker import WORKFLOWS
 
         workflows = WORKFLOWS
     known = workflow_names(workflows)

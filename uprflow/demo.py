@@ -23,20 +23,20 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.testing import WorkflowEnvironment
 
-from domain.values import Stage
-from store.db import make_engine
-from store.ledger import Ledger
-from store.migrate import migrate
-from store.reading import iter_all
-from store.verify import verify
 from uprflow.config import Settings, get_settings
+from uprflow.domain.values import Stage
 from uprflow.profiles import load_profile
 from uprflow.scenario import COUNTRY_NAMES, load_scenario
+from uprflow.store.db import make_engine
+from uprflow.store.ledger import Ledger
+from uprflow.store.migrate import migrate
+from uprflow.store.reading import iter_all
+from uprflow.store.verify import verify
 from uprflow.temporal import ensure_search_attributes, test_server_path
-from worker import build_worker
-from workflows.cycle import STAGE_WORKFLOWS, CycleInput, CycleResult, CycleWorkflow
-from workflows.cycle import cycle_workflow_id as _cycle_id
-from workflows.stage import stage_workflow_id
+from uprflow.worker import build_worker
+from uprflow.workflows.cycle import STAGE_WORKFLOWS, CycleInput, CycleResult, CycleWorkflow
+from uprflow.workflows.cycle import cycle_workflow_id as _cycle_id
+from uprflow.workflows.stage import stage_workflow_id
 
 #: The countries the demo can run (those with bundled recommendations).
 DEMO_COUNTRIES: tuple[str, ...] = tuple(COUNTRY_NAMES)

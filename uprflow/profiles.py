@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from domain.profile import Profile, is_country_code
+from uprflow.domain.profile import Profile, is_country_code
 
 #: Environment variable naming a directory of profiles that replaces the shipped one.
 PROFILES_DIR_ENV = "UPRFLOW_PROFILES_DIR"

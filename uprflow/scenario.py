@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from domain.simulation import Scenario
-from domain.tasks import RecommendationIn
-from domain.values import Position
+from uprflow.domain.simulation import Scenario
+from uprflow.domain.tasks import RecommendationIn
+from uprflow.domain.values import Position
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data" / "upr-info-study-countries.csv"
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.checkpoints import CheckpointActivities, CheckpointRecorded
+    from uprflow.activities.checkpoints import CheckpointActivities, CheckpointRecorded
 
 CHECKPOINT_WORKFLOW_ID = "ledger-checkpoints"
 ITERATIONS_PER_RUN = 100

@@ -9,10 +9,10 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain import events as ev
-    from domain.envelope import Actor
-    from domain.tasks import TaskContext, TaskKind
-    from workflows.stage import StageBase, StageInput, StageResult, at_start_of
+    from uprflow.domain import events as ev
+    from uprflow.domain.envelope import Actor
+    from uprflow.domain.tasks import TaskContext, TaskKind
+    from uprflow.workflows.stage import StageBase, StageInput, StageResult, at_start_of
 
 #: Temporal allows 2,000 updates per execution; each direct submission is one. Past this many
 #: the window refuses further submissions with a clear message instead of failing the workflow.

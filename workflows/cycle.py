@@ -18,27 +18,27 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.summary import CycleSummary, SummaryActivities
-    from domain import events as ev
-    from domain.profile import Profile, add_months
-    from domain.values import Stage
+    from uprflow.activities.summary import CycleSummary, SummaryActivities
+    from uprflow.domain import events as ev
+    from uprflow.domain.profile import Profile, add_months
+    from uprflow.domain.values import Stage
     from uprflow.temporal import COUNTRY, CYCLE, STAGE
-    from workflows.consultation import ConsultationStage
-    from workflows.decisions import DecisionsStage
-    from workflows.drafting import DraftCirculationStage
-    from workflows.followup import FollowUpStage
-    from workflows.midterm import MidtermStage
-    from workflows.parliament import ParliamentaryReviewStage
-    from workflows.recording import record
-    from workflows.review import ReviewStage
-    from workflows.stage import (
+    from uprflow.workflows.consultation import ConsultationStage
+    from uprflow.workflows.decisions import DecisionsStage
+    from uprflow.workflows.drafting import DraftCirculationStage
+    from uprflow.workflows.followup import FollowUpStage
+    from uprflow.workflows.midterm import MidtermStage
+    from uprflow.workflows.parliament import ParliamentaryReviewStage
+    from uprflow.workflows.recording import record
+    from uprflow.workflows.review import ReviewStage
+    from uprflow.workflows.stage import (
         RecommendationRef,
         StageInput,
         StageResult,
         at_start_of,
         stage_workflow_id,
     )
-    from workflows.validation import ValidationStage
+    from uprflow.workflows.validation import ValidationStage
 
 #: A UPR cycle is four and a half years.
 CYCLE_MONTHS = 54

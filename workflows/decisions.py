@@ -9,11 +9,11 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain import events as ev
-    from domain.tasks import TaskContext, TaskKind
-    from domain.values import Document, Position
-    from workflows.stage import RecommendationRef, StageInput, StageResult, at_start_of
-    from workflows.validation import ApprovalFlow
+    from uprflow.domain import events as ev
+    from uprflow.domain.tasks import TaskContext, TaskKind
+    from uprflow.domain.values import Document, Position
+    from uprflow.workflows.stage import RecommendationRef, StageInput, StageResult, at_start_of
+    from uprflow.workflows.validation import ApprovalFlow
 
 
 @workflow.defn(name="DecisionsStage")

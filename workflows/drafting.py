@@ -10,11 +10,11 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain import events as ev
-    from domain.envelope import Actor
-    from domain.tasks import TaskContext, TaskKind
-    from workflows.notifying import notify
-    from workflows.stage import StageBase, StageInput, StageResult, role_of
+    from uprflow.domain import events as ev
+    from uprflow.domain.envelope import Actor
+    from uprflow.domain.tasks import TaskContext, TaskKind
+    from uprflow.workflows.notifying import notify
+    from uprflow.workflows.stage import StageBase, StageInput, StageResult, role_of
 
 DRAFT_ID = "national-report"
 #: Temporal allows 2,000 updates per execution; each comment is one. Past this many the

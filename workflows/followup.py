@@ -11,10 +11,16 @@ from pydantic import BaseModel
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.profile import add_months
-    from domain.tasks import TaskContext, TaskKind
-    from domain.values import Position
-    from workflows.stage import RecommendationRef, StageBase, StageInput, StageResult, at_start_of
+    from uprflow.domain.profile import add_months
+    from uprflow.domain.tasks import TaskContext, TaskKind
+    from uprflow.domain.values import Position
+    from uprflow.workflows.stage import (
+        RecommendationRef,
+        StageBase,
+        StageInput,
+        StageResult,
+        at_start_of,
+    )
 
 #: Continue as new after this many timeline points (about a year of reporting).
 POINTS_PER_RUN = 3

@@ -8,12 +8,12 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.summary import CycleSummary, SummaryActivities
-    from domain.profile import add_months
-    from domain.tasks import TaskContext, TaskKind
-    from domain.values import Document, Position
-    from workflows.stage import StageInput, StageResult, at_start_of
-    from workflows.validation import ApprovalFlow
+    from uprflow.activities.summary import CycleSummary, SummaryActivities
+    from uprflow.domain.profile import add_months
+    from uprflow.domain.tasks import TaskContext, TaskKind
+    from uprflow.domain.values import Document, Position
+    from uprflow.workflows.stage import StageInput, StageResult, at_start_of
+    from uprflow.workflows.validation import ApprovalFlow
 
 DRAFT_ID = "midterm-report"
 

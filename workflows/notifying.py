@@ -16,7 +16,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from domain.notices import Notice, Template, render
+    from uprflow.domain.notices import Notice, Template, render
 
 GIVE_UP_AFTER = timedelta(days=1)
 DELIVERY_RETRY = RetryPolicy(

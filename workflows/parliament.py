@@ -6,10 +6,10 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.legislation import needs_parliament
-    from domain.tasks import TaskContext, TaskKind
-    from domain.values import Document, Position
-    from workflows.stage import StageBase, StageInput, StageResult
+    from uprflow.domain.legislation import needs_parliament
+    from uprflow.domain.tasks import TaskContext, TaskKind
+    from uprflow.domain.values import Document, Position
+    from uprflow.workflows.stage import StageBase, StageInput, StageResult
 
 
 @workflow.defn(name="ParliamentaryReviewStage")

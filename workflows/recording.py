@@ -9,9 +9,9 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.ledger import LedgerActivities, RecordRequest, RecordResult, WireEvent
-    from domain.envelope import Actor, Trace
-    from domain.events import DomainEvent, encode_event
+    from uprflow.activities.ledger import LedgerActivities, RecordRequest, RecordResult, WireEvent
+    from uprflow.domain.envelope import Actor, Trace
+    from uprflow.domain.events import DomainEvent, encode_event
 
 #: Appends are retried for a long time: a ledger outage must delay a cycle, never lose a fact.
 RECORD_RETRY = RetryPolicy(

@@ -7,8 +7,8 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.tasks import TaskContext, TaskKind
-    from workflows.stage import RecommendationRef, StageBase, StageInput, StageResult
+    from uprflow.domain.tasks import TaskContext, TaskKind
+    from uprflow.workflows.stage import RecommendationRef, StageBase, StageInput, StageResult
 
 
 @workflow.defn(name="ReviewStage")

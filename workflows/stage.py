@@ -22,15 +22,15 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain import events as ev
-    from domain.envelope import Actor
-    from domain.profile import Profile
-    from domain.tasks import TaskContext, TaskKind
-    from domain.values import Position, Stage
+    from uprflow.domain import events as ev
+    from uprflow.domain.envelope import Actor
+    from uprflow.domain.profile import Profile
+    from uprflow.domain.tasks import TaskContext, TaskKind
+    from uprflow.domain.values import Position, Stage
     from uprflow.temporal import ASSIGNEE, COUNTRY, CYCLE, DUE_AT, STAGE
-    from workflows.notifying import Contact
-    from workflows.recording import record
-    from workflows.task import TaskOutcome, TaskSpec, TaskWorkflow
+    from uprflow.workflows.notifying import Contact
+    from uprflow.workflows.recording import record
+    from uprflow.workflows.task import TaskOutcome, TaskSpec, TaskWorkflow
 
 
 class RecommendationRef(BaseModel):

@@ -19,12 +19,12 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain import events as ev
-    from domain.envelope import Actor
-    from domain.notices import Template
-    from domain.profile import Reminders
-    from domain.reminders import days_overdue, next_alarm, reminders_passed
-    from domain.tasks import (
+    from uprflow.domain import events as ev
+    from uprflow.domain.envelope import Actor
+    from uprflow.domain.notices import Template
+    from uprflow.domain.profile import Reminders
+    from uprflow.domain.reminders import days_overdue, next_alarm, reminders_passed
+    from uprflow.domain.tasks import (
         PayloadError,
         TaskContext,
         TaskKind,
@@ -33,8 +33,8 @@ with workflow.unsafe.imports_passed_through():
         validate_completion,
     )
     from uprflow.temporal import ASSIGNEE, DUE_AT
-    from workflows.notifying import Contact, notify
-    from workflows.recording import record
+    from uprflow.workflows.notifying import Contact, notify
+    from uprflow.workflows.recording import record
 
 
 class TaskSpec(BaseModel):

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from domain.tasks import TaskContext, TaskKind
-    from domain.values import Document
-    from workflows.stage import StageBase, StageInput, StageResult, at_start_of
+    from uprflow.domain.tasks import TaskContext, TaskKind
+    from uprflow.domain.values import Document
+    from uprflow.workflows.stage import StageBase, StageInput, StageResult, at_start_of
 
 MAX_ROUNDS = 3
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import (
+from uprflow.api.routes import (
     audit,
     cycles,
     dashboard,

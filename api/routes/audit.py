@@ -2,8 +2,8 @@
 
 Auditors and the NMRF secretariat read everything here; nobody writes through these routes
 (every route is a GET, and ``/audit/export`` does not record a checkpoint, unlike the CLI).
-The answers are the same functions the ``uprflow audit`` CLI uses (`store/reading.py`,
-`store/verify.py`, `store/replay.py`, `store/export.py`), so the two can never disagree.
+The answers are the same functions the ``uprflow audit`` CLI uses (`uprflow/store/reading.py`,
+`uprflow/store/verify.py`, `uprflow/store/replay.py`, `uprflow/store/export.py`), so the two can never disagree.
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.problems import ProblemError, problem_responses
-from api.security import Principal, RuntimeDep, require
-from domain.envelope import EventEnvelope
-from domain.state import CycleState
-from store.export import export
-from store.reading import envelope_from_body, head, read_all
-from store.replay import cycle_state
-from store.schema import events
-from store.verify import verify
+from uprflow.api.problems import ProblemError, problem_responses
+from uprflow.api.security import Principal, RuntimeDep, require
+from uprflow.domain.envelope import EventEnvelope
+from uprflow.domain.state import CycleState
+from uprflow.store.export import export
+from uprflow.store.reading import envelope_from_body, head, read_all
+from uprflow.store.replay import cycle_state
+from uprflow.store.schema import events
+from uprflow.store.verify import verify
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 

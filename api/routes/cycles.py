@@ -21,12 +21,12 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api import observability
-from api.commands import renamed, run_update, temporal_client
-from api.idempotency import idempotency_key, idempotent, update_id
-from api.problems import FieldError, ProblemError, problem_responses
-from api.runtime import Runtime
-from api.schemas import (
+from uprflow.api import observability
+from uprflow.api.commands import renamed, run_update, temporal_client
+from uprflow.api.idempotency import idempotency_key, idempotent, update_id
+from uprflow.api.problems import FieldError, ProblemError, problem_responses
+from uprflow.api.runtime import Runtime
+from uprflow.api.schemas import (
     CycleDetail,
     CycleList,
     CycleLive,
@@ -39,12 +39,12 @@ from api.schemas import (
     StageOut,
     StageRecord,
 )
-from api.security import ALL_ROLES, Principal, RuntimeDep, require
-from domain.profile import Profile
-from store.schema import proj_cycles, proj_stages
+from uprflow.api.security import ALL_ROLES, Principal, RuntimeDep, require
+from uprflow.domain.profile import Profile
 from uprflow.profiles import ProfileError, load_profile, parse_profile
-from workflows.cycle import CycleInput, CycleWorkflow, cycle_workflow_id
-from workflows.stage import CloseEarly, ExtendDeadline, StageBase, stage_workflow_id
+from uprflow.store.schema import proj_cycles, proj_stages
+from uprflow.workflows.cycle import CycleInput, CycleWorkflow, cycle_workflow_id
+from uprflow.workflows.stage import CloseEarly, ExtendDeadline, StageBase, stage_workflow_id
 
 router = APIRouter()
 
@@ -157,7 +157,7 @@ def _list_cycles(
 
 
 def _cycle_and_stages(engine: sa.Engine, cycle_id: str) -> tuple[Any, list[StageRecord], int]:
-    from store.schema import proj_recommendations
+    from uprflow.store.schema import proj_recommendations
 
     with engine.connect() as conn:
         row = conn.execute(sa.select(proj_cycles).where(proj_cycles.c.cycle_id == cycle_id)).first()

@@ -29,9 +29,9 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
-from api.dashboard.charts import bar_chart
-from api.dashboard.templates import env
-from api.routes.public import (
+from uprflow.api.dashboard.charts import bar_chart
+from uprflow.api.dashboard.templates import env
+from uprflow.api.routes.public import (
     CYCLE_ID,
     PublicCycle,
     PublicRecommendation,
@@ -39,8 +39,8 @@ from api.routes.public import (
     _cycles,
     _recommendations,
 )
-from api.security import RuntimeDep
-from domain.values import ImplementationStatus, Position
+from uprflow.api.security import RuntimeDep
+from uprflow.domain.values import ImplementationStatus, Position
 from uprflow.scenario import COUNTRY_NAMES
 
 router = APIRouter(include_in_schema=False)

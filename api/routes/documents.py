@@ -11,8 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
-from api.problems import ProblemError, problem_responses
-from api.security import ALL_ROLES, Principal, RuntimeDep, require
+from uprflow.api.problems import ProblemError, problem_responses
+from uprflow.api.security import ALL_ROLES, Principal, RuntimeDep, require
 from uprflow.documents.matrix import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,

@@ -18,17 +18,17 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api import observability
-from api.idempotency import idempotent
-from api.problems import FieldError, ProblemError, problem_responses
-from api.routes.cycles import CycleId, normalise_cycle_id
-from api.security import Principal, RuntimeDep, require
-from domain.envelope import Actor
-from domain.profile import Profile
-from store.schema import proj_recommendations
+from uprflow.api import observability
+from uprflow.api.idempotency import idempotent
+from uprflow.api.problems import FieldError, ProblemError, problem_responses
+from uprflow.api.routes.cycles import CycleId, normalise_cycle_id
+from uprflow.api.security import Principal, RuntimeDep, require
+from uprflow.domain.envelope import Actor
+from uprflow.domain.profile import Profile
 from uprflow.importing import ImportFileError, ImportSummary, parse_bytes, write_import
 from uprflow.importing.fields import parse_cycle_id
 from uprflow.profiles import ProfileError, load_profile, shipped_profiles
+from uprflow.store.schema import proj_recommendations
 
 router = APIRouter()
 

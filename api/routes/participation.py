@@ -15,13 +15,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from api import observability
-from api.idempotency import idempotency_key, idempotent, update_id
-from api.problems import ProblemError, problem_responses
-from api.routes.cycles import CycleId, cycle_known, normalise_cycle_id, stage_update
-from api.routes.tasks import complete_task, open_tasks
-from api.runtime import Runtime
-from api.schemas import (
+from uprflow.api import observability
+from uprflow.api.idempotency import idempotency_key, idempotent, update_id
+from uprflow.api.problems import ProblemError, problem_responses
+from uprflow.api.routes.cycles import CycleId, cycle_known, normalise_cycle_id, stage_update
+from uprflow.api.routes.tasks import complete_task, open_tasks
+from uprflow.api.runtime import Runtime
+from uprflow.api.schemas import (
     AssessmentRoundIn,
     CommentCreate,
     CommentOut,
@@ -30,11 +30,11 @@ from api.schemas import (
     SubmissionOut,
     TaskOut,
 )
-from api.security import Principal, RuntimeDep, require
-from domain.tasks import TaskKind
-from domain.values import Stage
-from workflows.consultation import ConsultationStage, SubmissionIn, SubmissionReceipt
-from workflows.drafting import CommentIn, CommentReceipt, DraftCirculationStage
+from uprflow.api.security import Principal, RuntimeDep, require
+from uprflow.domain.tasks import TaskKind
+from uprflow.domain.values import Stage
+from uprflow.workflows.consultation import ConsultationStage, SubmissionIn, SubmissionReceipt
+from uprflow.workflows.drafting import CommentIn, CommentReceipt, DraftCirculationStage
 
 router = APIRouter()
 

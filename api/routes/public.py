@@ -24,10 +24,10 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.problems import ProblemError, problem_responses
-from api.security import RuntimeDep
-from domain.values import ImplementationStatus, Position
-from store.schema import proj_cycles, proj_recommendations
+from uprflow.api.problems import ProblemError, problem_responses
+from uprflow.api.security import RuntimeDep
+from uprflow.domain.values import ImplementationStatus, Position
+from uprflow.store.schema import proj_cycles, proj_recommendations
 
 router = APIRouter(prefix="/public", tags=["public"])
 

@@ -15,18 +15,18 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.problems import ProblemError, problem_responses
-from api.routes.cycles import CycleId, cycle_known, normalise_cycle_id
-from api.routes.tasks import complete_task, open_tasks
-from api.schemas import (
+from uprflow.api.problems import ProblemError, problem_responses
+from uprflow.api.routes.cycles import CycleId, cycle_known, normalise_cycle_id
+from uprflow.api.routes.tasks import complete_task, open_tasks
+from uprflow.api.schemas import (
     ImportOut,
     RecommendationList,
     RecommendationOut,
     RecommendationsImportIn,
 )
-from api.security import ALL_ROLES, Principal, RuntimeDep, require
-from domain.tasks import TaskKind
-from store.schema import proj_recommendations
+from uprflow.api.security import ALL_ROLES, Principal, RuntimeDep, require
+from uprflow.domain.tasks import TaskKind
+from uprflow.store.schema import proj_recommendations
 
 router = APIRouter()
 

@@ -20,13 +20,13 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from api import observability
-from api.commands import renamed, run_update
-from api.idempotency import idempotency_key, idempotent, update_id
-from api.problems import ProblemError, problem_responses
-from api.routes.cycles import QUERY_TIMEOUT
-from api.runtime import Runtime
-from api.schemas import (
+from uprflow.api import observability
+from uprflow.api.commands import renamed, run_update
+from uprflow.api.idempotency import idempotency_key, idempotent, update_id
+from uprflow.api.problems import ProblemError, problem_responses
+from uprflow.api.routes.cycles import QUERY_TIMEOUT
+from uprflow.api.runtime import Runtime
+from uprflow.api.schemas import (
     TaskCompleteIn,
     TaskDetail,
     TaskExtendIn,
@@ -36,10 +36,10 @@ from api.schemas import (
     TaskOut,
     TaskReassignIn,
 )
-from api.security import ALL_ROLES, Principal, RuntimeDep, require
-from store.schema import proj_tasks
-from store.timefmt import format_ts, utc_now
-from workflows.task import (
+from uprflow.api.security import ALL_ROLES, Principal, RuntimeDep, require
+from uprflow.store.schema import proj_tasks
+from uprflow.store.timefmt import format_ts, utc_now
+from uprflow.workflows.task import (
     TaskCompletion,
     TaskExtension,
     TaskReassignment,

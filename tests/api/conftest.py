@@ -25,15 +25,15 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from api.app import create_app
-from domain.envelope import EventEnvelope, NewEvent
-from store.access import issue_token
-from store.db import make_engine
-from store.ledger import AppendRequest, Ledger
-from store.migrate import migrate
-from store.reading import iter_all
+from uprflow.api.app import create_app
 from uprflow.config import Settings
 from uprflow.demo import run_demo
+from uprflow.domain.envelope import EventEnvelope, NewEvent
+from uprflow.store.access import issue_token
+from uprflow.store.db import make_engine
+from uprflow.store.ledger import AppendRequest, Ledger
+from uprflow.store.migrate import migrate
+from uprflow.store.reading import iter_all
 
 
 @dataclass(frozen=True)

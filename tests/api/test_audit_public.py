@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from store.access import revoke_token
-from store.db import make_engine
 from tests.api.conftest import DemoLedger, replay_into, serve
 from tests.store.test_export import run_tool
+from uprflow.store.access import revoke_token
+from uprflow.store.db import make_engine
 
 AUDIT_ROUTES = [
     "/audit/events",
@@ -174,7 +174,7 @@ async def test_audit_routes_refuse_everyone_else(demo_ledger: DemoLedger, demo_u
         revoked = api.token("auditor", "AUDIT-OLD")
         engine = make_engine(demo_url)
         try:
-            from store.access import authenticate
+            from uprflow.store.access import authenticate
 
             record = authenticate(engine, api.settings.secret_key.get_secret_value(), revoked)
             assert record is not None

@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.python import asgi
 
-from api.app import create_app
-from store.access import issue_token
-from store.db import make_engine
 from tests.api.conftest import DemoLedger, api_settings, copy_sqlite
+from uprflow.api.app import create_app
+from uprflow.store.access import issue_token
+from uprflow.store.db import make_engine
 
 MAX_EXAMPLES = 10
 BUDGET_S = 40.0

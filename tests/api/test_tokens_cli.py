@@ -8,11 +8,11 @@ import re
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from store.access import api_tokens, authenticate
-from store.db import make_engine
 from tests.api.conftest import serve
 from uprflow.cli import app
 from uprflow.config import get_settings
+from uprflow.store.access import api_tokens, authenticate
+from uprflow.store.db import make_engine
 
 runner = CliRunner()
 TOKEN = re.compile(r"^upr_[0-9a-f]{16}_\S+$", re.MULTILINE)

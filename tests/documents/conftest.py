@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from domain.envelope import EventEnvelope
-from store.db import make_engine
-from store.reading import iter_all
 from uprflow.demo import run_demo
+from uprflow.domain.envelope import EventEnvelope
+from uprflow.store.db import make_engine
+from uprflow.store.reading import iter_all
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,15 @@ import pytest
 from docx import Document
 from fastapi import FastAPI
 
-from api.app import create_app
-from store.access import issue_token
-from store.db import make_engine
-from store.migrate import migrate
 from tests.api.conftest import closed_port, copy_sqlite
 from tests.documents.conftest import Ledger
+from uprflow.api.app import create_app
 from uprflow.cli_docs import end_of_day
 from uprflow.config import Settings
 from uprflow.documents.midterm import load_midterm, midterm_docx, midterm_html
+from uprflow.store.access import issue_token
+from uprflow.store.db import make_engine
+from uprflow.store.migrate import migrate
 
 MIDTERM_DAY_OFFSET = 700  # ~2 years after review: well into the follow-up
 

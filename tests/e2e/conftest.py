@@ -25,15 +25,15 @@ import sqlalchemy as sa
 import uvicorn
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from domain.envelope import EventEnvelope
-from store.access import issue_token
-from store.db import make_engine
-from store.ledger import Ledger
-from store.migrate import migrate
-from store.reading import iter_all, read_stream
+from uprflow.api.app import create_app
 from uprflow.config import Settings
-from worker import build_worker
+from uprflow.domain.envelope import EventEnvelope
+from uprflow.store.access import issue_token
+from uprflow.store.db import make_engine
+from uprflow.store.ledger import Ledger
+from uprflow.store.migrate import migrate
+from uprflow.store.reading import iter_all, read_stream
+from uprflow.worker import build_worker
 
 pytestmark = pytest.mark.devserver
 

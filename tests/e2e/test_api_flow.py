@@ -21,8 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
-from domain.values import Position
 from tests.e2e.conftest import E2E, eventually, problem
+from uprflow.domain.values import Position
 from uprflow.profiles import load_profile
 from uprflow.scenario import load_scenario
 

@@ -16,14 +16,14 @@ import httpx
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from api.commands import run_update
-from api.problems import ProblemError
-from api.runtime import Runtime, TemporalHandle
-from domain.envelope import Actor
-from store.ledger import Ledger
 from tests.e2e.conftest import E2E, eventually, problem
+from uprflow.api.commands import run_update
+from uprflow.api.problems import ProblemError
+from uprflow.api.runtime import Runtime, TemporalHandle
+from uprflow.domain.envelope import Actor
 from uprflow.profiles import load_profile
-from workflows.task import TaskCompletion, TaskWorkflow
+from uprflow.store.ledger import Ledger
+from uprflow.workflows.task import TaskCompletion, TaskWorkflow
 
 pytestmark = pytest.mark.devserver
 

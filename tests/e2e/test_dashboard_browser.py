@@ -27,16 +27,16 @@ import httpx
 import pytest
 import uvicorn
 
-from api.app import create_app
-from api.routes.dashboard import POSITION_LABELS, Labels
-from domain.fold import fold
-from domain.state import CycleState
-from store.db import make_engine
-from store.reading import iter_all, read_cycle
 from tests.api.conftest import replay_into
 from tests.capabilities import CHROMIUM
+from uprflow.api.app import create_app
+from uprflow.api.routes.dashboard import POSITION_LABELS, Labels
 from uprflow.config import Settings
 from uprflow.demo import run_demo
+from uprflow.domain.fold import fold
+from uprflow.domain.state import CycleState
+from uprflow.store.db import make_engine
+from uprflow.store.reading import iter_all, read_cycle
 
 pytestmark = pytest.mark.browser
 

@@ -11,13 +11,13 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from api.app import create_app
-from store.access import issue_token
-from store.db import make_engine
-from store.migrate import migrate
-from store.schema import events, proj_recommendations
+from uprflow.api.app import create_app
 from uprflow.cli import app as cli_app
 from uprflow.config import Settings
+from uprflow.store.access import issue_token
+from uprflow.store.db import make_engine
+from uprflow.store.migrate import migrate
+from uprflow.store.schema import events, proj_recommendations
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
@@ -125,9 +125,9 @@ def test_broken_files_name_row_and_column_and_write_nothing(
 def test_whole_upr_info_file(sqlite_url: str) -> None:
     migrate(sqlite_url)
     path = DATA / "upr-info" / "recommendations-sessions-1-20.csv.gz"
-    from domain.envelope import Actor
-    from store.ledger import Ledger
+    from uprflow.domain.envelope import Actor
     from uprflow.importing import parse_bytes, write_import
+    from uprflow.store.ledger import Ledger
 
     parsed = parse_bytes(path.read_bytes(), path.name)
     engine = make_engine(sqlite_url)

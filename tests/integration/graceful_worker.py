@@ -16,11 +16,11 @@ from typing import Any
 
 from temporalio import activity
 
-import worker as production
-from domain.envelope import Actor, NewEvent, Trace
-from domain.events import NotificationDelivered
-from store.ledger import Ledger
 from tests.integration.graceful_workflows import SlowDeliveryProbe, SlowDeliveryRequest
+from uprflow import worker as production
+from uprflow.domain.envelope import Actor, NewEvent, Trace
+from uprflow.domain.events import NotificationDelivered
+from uprflow.store.ledger import Ledger
 
 #: Where the probe's events go.
 STREAM = "graceful-probe"

@@ -8,8 +8,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.notify import DeliveryReport
-    from domain.notices import Notice
+    from uprflow.activities.notify import DeliveryReport
+    from uprflow.domain.notices import Notice
 
 #: The retry policy under test: Temporal, not the activity, retries a failed delivery.
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=5)

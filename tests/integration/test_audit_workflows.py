@@ -12,19 +12,19 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
-from domain.envelope import Actor
-from domain.tasks import TaskContext, TaskKind
-from store.db import make_engine
-from store.ledger import Ledger
-from store.migrate import migrate
 from tests.integration.changed_workflows import ChangedTaskWorkflow
 from uprflow.cli import app
 from uprflow.cli_workflows import replay_executions
 from uprflow.config import Settings, get_settings
+from uprflow.domain.envelope import Actor
+from uprflow.domain.tasks import TaskContext, TaskKind
 from uprflow.profiles import load_profile
-from worker import WORKFLOWS, build_worker
-from workflows.cycle import CycleInput, CycleWorkflow
-from workflows.task import TaskCompletion, TaskSpec, TaskWorkflow
+from uprflow.store.db import make_engine
+from uprflow.store.ledger import Ledger
+from uprflow.store.migrate import migrate
+from uprflow.worker import WORKFLOWS, build_worker
+from uprflow.workflows.cycle import CycleInput, CycleWorkflow
+from uprflow.workflows.task import TaskCompletion, TaskSpec, TaskWorkflow
 
 pytestmark = pytest.mark.devserver
 

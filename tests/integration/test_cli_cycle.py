@@ -19,15 +19,15 @@ import yaml
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner, Result
 
-from store.db import make_engine
-from store.ledger import Ledger
-from store.migrate import migrate
-from store.reading import read_stream
 from uprflow.cli import app
 from uprflow.config import Settings, get_settings
 from uprflow.profiles import profiles_dir
-from worker import build_worker
-from workflows.cycle import CycleView
+from uprflow.store.db import make_engine
+from uprflow.store.ledger import Ledger
+from uprflow.store.migrate import migrate
+from uprflow.store.reading import read_stream
+from uprflow.worker import build_worker
+from uprflow.workflows.cycle import CycleView
 
 pytestmark = pytest.mark.devserver
 

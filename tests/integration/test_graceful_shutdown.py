@@ -19,11 +19,11 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from store.db import make_engine
-from store.reading import read_stream
 from tests.integration.graceful_worker import STREAM
 from tests.integration.graceful_workflows import SlowDeliveryProbe, SlowDeliveryRequest
-from workflows.checkpoints import CHECKPOINT_WORKFLOW_ID
+from uprflow.store.db import make_engine
+from uprflow.store.reading import read_stream
+from uprflow.workflows.checkpoints import CHECKPOINT_WORKFLOW_ID
 
 pytestmark = pytest.mark.devserver
 

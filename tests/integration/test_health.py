@@ -13,11 +13,11 @@ import pytest
 from fastapi import FastAPI
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from store.db import make_engine
-from store.migrate import migrate
+from uprflow.api.app import create_app
 from uprflow.config import Settings
-from worker import build_worker
+from uprflow.store.db import make_engine
+from uprflow.store.migrate import migrate
+from uprflow.worker import build_worker
 
 pytestmark = pytest.mark.devserver
 

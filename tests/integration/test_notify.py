@@ -24,20 +24,20 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.notify import (
+from tests.integration.notify_workflows import DeliverNoticeProbe
+from uprflow.activities.notify import (
     NotificationActivities,
     delivery_event_id,
     notices_stream,
 )
-from domain.events import NotificationDelivered
-from domain.notices import Notice, render, verify_signature
-from store import outbox
-from store.db import make_engine
-from store.ledger import Ledger
-from store.migrate import migrate
-from store.reading import read_stream
-from tests.integration.notify_workflows import DeliverNoticeProbe
 from uprflow.config import Settings
+from uprflow.domain.events import NotificationDelivered
+from uprflow.domain.notices import Notice, render, verify_signature
+from uprflow.store import outbox
+from uprflow.store.db import make_engine
+from uprflow.store.ledger import Ledger
+from uprflow.store.migrate import migrate
+from uprflow.store.reading import read_stream
 
 SECRET = "a-webhook-secret-of-more-than-32-characters"
 

@@ -26,18 +26,18 @@ import pytest
 import sqlalchemy as sa
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from domain.envelope import EventEnvelope
-from domain.profile import Reminders
-from domain.tasks import TaskContext, TaskKind
-from store.access import issue_token
-from store.db import make_engine
-from store.migrate import migrate
-from store.reading import iter_all, read_stream
-from store.schema import proj_tasks
+from uprflow.api.app import create_app
 from uprflow.config import Settings
-from worker import build_worker
-from workflows.task import TaskSpec, TaskWorkflow
+from uprflow.domain.envelope import EventEnvelope
+from uprflow.domain.profile import Reminders
+from uprflow.domain.tasks import TaskContext, TaskKind
+from uprflow.store.access import issue_token
+from uprflow.store.db import make_engine
+from uprflow.store.migrate import migrate
+from uprflow.store.reading import iter_all, read_stream
+from uprflow.store.schema import proj_tasks
+from uprflow.worker import build_worker
+from uprflow.workflows.task import TaskSpec, TaskWorkflow
 
 REPO = Path(__file__).resolve().parents[2]
 #: No reminder or escalation falls within the test.

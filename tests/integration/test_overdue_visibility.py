@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from domain.envelope import Actor
-from domain.profile import Reminders
-from domain.tasks import TaskContext, TaskKind
 from tests.workflows.support import rig
-from workflows.task import TaskExtension, TaskSpec, TaskWorkflow
+from uprflow.domain.envelope import Actor
+from uprflow.domain.profile import Reminders
+from uprflow.domain.tasks import TaskContext, TaskKind
+from uprflow.workflows.task import TaskExtension, TaskSpec, TaskWorkflow
 
 pytestmark = pytest.mark.devserver
 

@@ -21,7 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 from tests.netguard import foreign_connects
 from uprflow.config import Settings
 from uprflow.temporal import connect
-from workflows.checkpoints import CHECKPOINT_WORKFLOW_ID, CheckpointLoopInput
+from uprflow.workflows.checkpoints import CHECKPOINT_WORKFLOW_ID, CheckpointLoopInput
 
 pytestmark = pytest.mark.devserver
 

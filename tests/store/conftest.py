@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from store.db import make_engine
-from store.ledger import Ledger
-from store.migrate import migrate
+from uprflow.store.db import make_engine
+from uprflow.store.ledger import Ledger
+from uprflow.store.migrate import migrate
 
 
 @pytest.fixture

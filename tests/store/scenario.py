@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from domain import events as ev
-from domain.envelope import Actor, NewEvent, Trace
-from domain.values import ImplementationStatus, Position, Stage
+from uprflow.domain import events as ev
+from uprflow.domain.envelope import Actor, NewEvent, Trace
+from uprflow.domain.values import ImplementationStatus, Position, Stage
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 NMRF = Actor(role="nmrf", organisation="MFA", subject="user-1")

@@ -10,10 +10,10 @@ from collections.abc import Callable
 import rfc8785
 import sqlalchemy as sa
 
-from store.checkpoints import record_checkpoint
-from store.ledger import Ledger
 from tests.store.conftest import drop_triggers
 from tests.store.scenario import new, notice
+from uprflow.store.checkpoints import record_checkpoint
+from uprflow.store.ledger import Ledger
 
 N = 10
 

@@ -8,8 +8,8 @@ import random
 import pytest
 import rfc8785
 
-from store.canonical import canonical_bytes, canonical_str, encode_str
 from tests.store.scenario import cycle_script
+from uprflow.store.canonical import canonical_bytes, canonical_str, encode_str
 
 CASES = [
     {"a": '\x00\x01\x1f\x7f\u2028\u2029"\\/\b\f\n\r\t', "b": [True, False, None]},
@@ -26,8 +26,8 @@ def test_matches_rfc8785(value: object) -> None:
 
 
 def test_stored_bodies_are_canonical(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from store.ledger import Ledger
-    from store.migrate import migrate
+    from uprflow.store.ledger import Ledger
+    from uprflow.store.migrate import migrate
 
     url = f"sqlite:///{tmp_path / 'x.db'}"
     migrate(url)
@@ -99,8 +99,8 @@ def test_string_escaper_matches_rfc8785() -> None:
 
 def test_envelope_fragments_match_rfc8785() -> None:
     """The ledger's hand-built actor and trace objects equal rfc8785 on the same dicts."""
-    from domain.envelope import Actor, Trace
-    from store.ledger import _actor_json, _trace_json
+    from uprflow.domain.envelope import Actor, Trace
+    from uprflow.store.ledger import _actor_json, _trace_json
 
     rng = random.Random(2)
     for _ in range(500):
@@ -126,8 +126,8 @@ def test_fold_copy_equals_pydantic_model_copy() -> None:
     """The fold's cheap copy gives what ``model_copy(update=...)`` gives."""
     from datetime import UTC, datetime
 
-    from domain.fold import _copy
-    from domain.state import CycleState, TaskState
+    from uprflow.domain.fold import _copy
+    from uprflow.domain.state import CycleState, TaskState
 
     task = TaskState(task_id="t", kind="k", title="x", assignee_org="MOJ", assignee_role="r",
                      subject_ref="s", due_at=datetime(2026, 1, 1, tzinfo=UTC),

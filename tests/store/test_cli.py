@@ -8,11 +8,11 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from store.ledger import Ledger
-from store.migrate import head_revision
 from tests.store.tamper import fill
 from tests.store.test_export import run_tool
 from uprflow.cli_audit import audit_app, db_app, projections_app
+from uprflow.store.ledger import Ledger
+from uprflow.store.migrate import head_revision
 
 runner = CliRunner()
 

@@ -8,14 +8,14 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from domain import events as ev
-from store.errors import EventIdConflict, WrongExpectedVersion
-from store.ledger import AppendRequest, Ledger
-from store.migrate import current_revision, head_revision, migrate
-from store.reading import head, read_all, read_cycle, read_stream, stream_version
-from store.schema import events
 from tests.store.conftest import drop_triggers
 from tests.store.scenario import T0, new, notice
+from uprflow.domain import events as ev
+from uprflow.store.errors import EventIdConflict, WrongExpectedVersion
+from uprflow.store.ledger import AppendRequest, Ledger
+from uprflow.store.migrate import current_revision, head_revision, migrate
+from uprflow.store.reading import head, read_all, read_cycle, read_stream, stream_version
+from uprflow.store.schema import events
 
 
 def count(engine: sa.Engine) -> int:
@@ -164,7 +164,7 @@ def test_read_all_pages_follow_the_log(ledger: Ledger) -> None:
 
 def test_failed_transaction_leaves_no_trace(ledger: Ledger, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A write that fails inside the transaction (here the projector) rolls back entirely."""
-    import store.ledger as ledger_module
+    import uprflow.store.ledger as ledger_module
 
     ledger.append("s1", [new(notice("C1", 1))])
 
@@ -221,7 +221,7 @@ def test_domain_validation_errors_name_the_field() -> None:
 
 
 def test_checkpoints(ledger: Ledger) -> None:
-    from store.checkpoints import all_checkpoints, record_checkpoint
+    from uprflow.store.checkpoints import all_checkpoints, record_checkpoint
 
     empty = record_checkpoint(ledger.engine)
     assert empty.position == 0 and empty.head_hash == "00" * 32

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import rfc8785
 
-from store.export import export
-from store.ledger import Ledger
 from tests.store.tamper import fill
+from uprflow.store.export import export
+from uprflow.store.ledger import Ledger
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / "tools" / "verify_export.py"
@@ -30,10 +30,10 @@ def run_tool(path: Path) -> subprocess.CompletedProcess[str]:
 
 def test_tool_embeds_chainwalk_verbatim() -> None:
     tool = TOOL.read_text(encoding="utf-8")
-    embedded = tool.split("# ---- BEGIN store/chainwalk.py ----\n", 1)[1].split(
-        "# ---- END store/chainwalk.py ----", 1
+    embedded = tool.split("# ---- BEGIN uprflow/store/chainwalk.py ----\n", 1)[1].split(
+        "# ---- END uprflow/store/chainwalk.py ----", 1
     )[0]
-    source = (ROOT / "store" / "chainwalk.py").read_text(encoding="utf-8")
+    source = (ROOT / "uprflow" / "store" / "chainwalk.py").read_text(encoding="utf-8")
     original = source.split("from __future__ import annotations\n", 1)[1]
     assert embedded.strip() == original.strip()
 
@@ -103,7 +103,7 @@ FILE_TAMPERS = {
 @pytest.mark.parametrize("name", list(FILE_TAMPERS))
 def test_tampered_export_is_detected(sqlite_url: str, tmp_path: Path, name: str) -> None:
     ledger = Ledger(sqlite_url)
-    from store.migrate import migrate
+    from uprflow.store.migrate import migrate
 
     migrate(ledger.engine)
     fill(ledger)

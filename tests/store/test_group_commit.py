@@ -7,9 +7,9 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from store.ledger import Ledger
-from store.reading import read_all
 from tests.store.scenario import new, notice
+from uprflow.store.ledger import Ledger
+from uprflow.store.reading import read_all
 
 
 @pytest.mark.parametrize("gather_wait", [0.0, 0.001, 0.05])

@@ -7,16 +7,16 @@ import json
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from domain.fold import fold
-from domain.values import Position
-from store.ledger import Ledger
-from store.projections import rebuild, snapshot
-from store.reading import read_cycle
-from store.replay import cycle_state, stream_state
-from store.schema import proj_recommendations, proj_tasks
-from store.timefmt import format_ts
 from tests.store.scenario import cycle_script
 from tests.store.test_tamper import cli
+from uprflow.domain.fold import fold
+from uprflow.domain.values import Position
+from uprflow.store.ledger import Ledger
+from uprflow.store.projections import rebuild, snapshot
+from uprflow.store.reading import read_cycle
+from uprflow.store.replay import cycle_state, stream_state
+from uprflow.store.schema import proj_recommendations, proj_tasks
+from uprflow.store.timefmt import format_ts
 
 runner = CliRunner()
 
@@ -57,7 +57,7 @@ def test_live_projection_equals_rebuild(ledger: Ledger) -> None:
 
 
 def test_batched_appends_project_like_single_ones(ledger: Ledger, engine: sa.Engine) -> None:
-    from store.ledger import AppendRequest
+    from uprflow.store.ledger import AppendRequest
 
     script = cycle_script("KE-4")
     results = ledger.append_many([AppendRequest(s, [e]) for s, e in script])
@@ -129,7 +129,7 @@ def test_time_travel_by_stream_and_cycle(ledger: Ledger, db_url: str) -> None:
 
 
 def _dt(text: str):  # type: ignore[no-untyped-def]
-    from store.timefmt import parse_ts
+    from uprflow.store.timefmt import parse_ts
 
     value = parse_ts(text)
     assert format_ts(value) == text

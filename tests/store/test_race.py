@@ -12,10 +12,10 @@ import threading
 
 import sqlalchemy as sa
 
-from store.db import make_engine
-from store.ledger import Ledger
-from store.reading import read_all
 from tests.store.scenario import new, notice
+from uprflow.store.db import make_engine
+from uprflow.store.ledger import Ledger
+from uprflow.store.reading import read_all
 
 
 def test_two_writers_never_let_a_reader_skip(db_url: str, engine: sa.Engine) -> None:

@@ -6,10 +6,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from store.ledger import Ledger
-from store.verify import verify
 from tests.store.tamper import TAMPERS, fill, tamper
 from uprflow.cli_audit import audit_app
+from uprflow.store.ledger import Ledger
+from uprflow.store.verify import verify
 
 runner = CliRunner()
 

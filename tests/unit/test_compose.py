@@ -657,8 +657,8 @@ def test_dockerfile_copies_only_existing_files() -> None:
 
 
 def test_build_context_keeps_what_the_build_needs() -> None:
-    needed = ["pyproject.toml", "README.md", "worker.py", "profiles", LOCK]
-    needed += ["uprflow", "domain", "workflows", "activities", "api", "store"]
+    needed = ["pyproject.toml", "README.md", "LICENSE", "worker.py", "profiles", LOCK]
+    needed += ["uprflow", "uprflow/store", "domain", "workflows", "activities", "api"]
     for path in needed:
         assert not _dockerignored(path), f".dockerignore drops {path}"
         # The lock's existence is test_dockerfile_copies_only_existing_files' business.

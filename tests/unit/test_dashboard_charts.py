@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from api.dashboard.charts import bar_chart
+from uprflow.api.dashboard.charts import bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from domain import events as ev
-from domain.values import Position
+from uprflow.domain import events as ev
+from uprflow.domain.values import Position
 
 
 def test_catalogue_is_complete_and_past_tense() -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from domain import events as ev
-from domain.envelope import Actor, EventEnvelope, Trace
-from domain.fold import apply, fold
-from domain.state import CycleState
-from domain.values import ImplementationStatus, Position, Stage
+from uprflow.domain import events as ev
+from uprflow.domain.envelope import Actor, EventEnvelope, Trace
+from uprflow.domain.fold import apply, fold
+from uprflow.domain.state import CycleState
+from uprflow.domain.values import ImplementationStatus, Position, Stage
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

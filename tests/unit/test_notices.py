@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from pydantic import ValidationError
 
-from domain.notices import Notice, format_day, ordinal, render, sign, verify_signature
+from uprflow.domain.notices import Notice, format_day, ordinal, render, sign, verify_signature
 
 SECRET = "s3cret-key-for-tests-only-0123456789"
 BODY = b'{"notification_id":"n-1","subject":"x"}'

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.app import create_app
+from uprflow.api.app import create_app
 
 #: Operations routes that take no token (probes and load balancers call them).
 UNAUTHENTICATED = ("/health", "/livez", "/readyz")

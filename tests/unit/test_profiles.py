@@ -15,8 +15,14 @@ from typing import Any
 
 from temporalio import workflow
 
-from domain.profile import STAGE_ORDER, Profile, RoutingDecision, add_months, normalise_theme
-from domain.values import Stage
+from uprflow.domain.profile import (
+    STAGE_ORDER,
+    Profile,
+    RoutingDecision,
+    add_months,
+    normalise_theme,
+)
+from uprflow.domain.values import Stage
 
 with workflow.unsafe.imports_passed_through():
     import pytest

@@ -9,7 +9,7 @@ import httpx
 import structlog
 from structlog.testing import capture_logs
 
-from api.app import create_app
+from uprflow.api.app import create_app
 from uprflow.config import Settings
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.task import TaskOutcome, TaskSpec, TaskWorkflow
+    from uprflow.workflows.task import TaskOutcome, TaskSpec, TaskWorkflow
 
 
 @workflow.defn(name="Task")

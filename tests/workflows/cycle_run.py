@@ -14,16 +14,16 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from domain.envelope import EventEnvelope
-from domain.profile import Profile
-from domain.simulation import Scenario
-from store.db import make_engine
-from store.ledger import Ledger
-from store.migrate import migrate
-from store.reading import iter_all
 from uprflow.config import Settings
-from worker import build_worker
-from workflows.cycle import CycleInput, CycleResult, CycleWorkflow, cycle_workflow_id
+from uprflow.domain.envelope import EventEnvelope
+from uprflow.domain.profile import Profile
+from uprflow.domain.simulation import Scenario
+from uprflow.store.db import make_engine
+from uprflow.store.ledger import Ledger
+from uprflow.store.migrate import migrate
+from uprflow.store.reading import iter_all
+from uprflow.worker import build_worker
+from uprflow.workflows.cycle import CycleInput, CycleResult, CycleWorkflow, cycle_workflow_id
 
 HISTORIES = Path(__file__).resolve().parents[1] / "fixtures" / "histories"
 RECORD_ENV = "UPRFLOW_RECORD_HISTORIES"

@@ -14,13 +14,13 @@ from temporalio import activity
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from activities.ledger import LedgerActivities
-from domain.envelope import EventEnvelope
-from domain.notices import Notice
-from store.db import make_engine
-from store.ledger import Ledger
-from store.migrate import migrate
-from store.reading import iter_all, read_stream
+from uprflow.activities.ledger import LedgerActivities
+from uprflow.domain.envelope import EventEnvelope
+from uprflow.domain.notices import Notice
+from uprflow.store.db import make_engine
+from uprflow.store.ledger import Ledger
+from uprflow.store.migrate import migrate
+from uprflow.store.reading import iter_all, read_stream
 
 
 @dataclass

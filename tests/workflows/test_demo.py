@@ -7,11 +7,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from store.verify import verify
 from uprflow.cli import app
 from uprflow.demo import DEMO_COUNTRIES, run_demo
 from uprflow.scenario import load_scenario
-from workflows.cycle import STAGE_WORKFLOWS
+from uprflow.store.verify import verify
+from uprflow.workflows.cycle import STAGE_WORKFLOWS
 
 
 def test_the_demo_runs_a_whole_cycle_and_leaves_a_verifiable_ledger(tmp_path: Path) -> None:

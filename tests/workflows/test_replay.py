@@ -14,7 +14,7 @@ from temporalio.workflow import NondeterminismError
 
 from tests.workflows.changed_workflows import TaskWorkflowWithAnExtraTimer
 from tests.workflows.cycle_run import HISTORIES
-from worker import WORKFLOWS
+from uprflow.worker import WORKFLOWS
 
 FIXTURES = sorted(HISTORIES.glob("*/*.json.gz"))
 

@@ -7,9 +7,9 @@ from collections import Counter
 
 from temporalio.testing import WorkflowEnvironment
 
-from domain.fold import fold
-from domain.values import Position
 from tests.workflows.cycle_run import run_cycle
+from uprflow.domain.fold import fold
+from uprflow.domain.values import Position
 from uprflow.profiles import load_profile
 from uprflow.scenario import load_scenario
 

@@ -11,12 +11,12 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from domain.envelope import Actor
-from domain.profile import Reminders
-from domain.tasks import TaskContext, TaskKind
 from tests.workflows.support import Rig, rig
-from workflows.notifying import Contact
-from workflows.task import (
+from uprflow.domain.envelope import Actor
+from uprflow.domain.profile import Reminders
+from uprflow.domain.tasks import TaskContext, TaskKind
+from uprflow.workflows.notifying import Contact
+from uprflow.workflows.task import (
     TaskCompletion,
     TaskExtension,
     TaskReassignment,

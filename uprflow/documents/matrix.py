@@ -18,8 +18,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy.engine import Engine
 
-from store.db import as_engine
-from store.reading import read_cycle
 from uprflow.documents.matrix_rows import (
     COLUMNS,
     HEADERS,
@@ -30,6 +28,8 @@ from uprflow.documents.matrix_rows import (
     build_matrix,
     row_values,
 )
+from uprflow.store.db import as_engine
+from uprflow.store.reading import read_cycle
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from domain.envelope import EventEnvelope
-from domain.fold import fold
-from domain.state import CycleState
+from uprflow.domain.envelope import EventEnvelope
+from uprflow.domain.fold import fold
+from uprflow.domain.state import CycleState
 
 #: The statuses of the follow-up, from furthest to least advanced (chart and summary order).
 STATUSES: tuple[str, ...] = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from domain.values import Position
+from uprflow.domain.values import Position
 from uprflow.importing.model import ImportFileError
 
 _POSITIONS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from domain.values import Position
+from uprflow.domain.values import Position
 
 
 class SourceFormat(StrEnum):

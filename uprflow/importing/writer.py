@@ -20,15 +20,15 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
-from domain.envelope import Actor, NewEvent, Trace
-from domain.events import PositionDecided, RecommendationReceived, RecommendationRouted
-from domain.profile import Profile
-from domain.values import Position
-from store.errors import EventIdConflict
-from store.ledger import Ledger
-from store.schema import proj_recommendations
+from uprflow.domain.envelope import Actor, NewEvent, Trace
+from uprflow.domain.events import PositionDecided, RecommendationReceived, RecommendationRouted
+from uprflow.domain.profile import Profile
+from uprflow.domain.values import Position
 from uprflow.importing.model import ImportRow, ParsedFile
 from uprflow.profiles import load_profile, shipped_profiles
+from uprflow.store.errors import EventIdConflict
+from uprflow.store.ledger import Ledger
+from uprflow.store.schema import proj_recommendations
 
 _NAMESPACE = uuid.UUID("6f1f7c2e-3b1a-5c8e-9d2f-0a4b5c6d7e8f")
 _CHUNK = 500

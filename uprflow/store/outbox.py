@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from domain.notices import Channel, Notice
-from store.timefmt import format_ts, parse_ts, utc_now
+from uprflow.domain.notices import Channel, Notice
+from uprflow.store.timefmt import format_ts, parse_ts, utc_now
 
 Status = Literal["pending", "delivered", "failed"]
 

@@ -16,7 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
-from store.db import as_engine, is_sqlite, write_connection
+from uprflow.store.db import as_engine, is_sqlite, write_connection
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 PG_MIGRATE_LOCK = 0x75706D67  # "upmg"

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from store.timefmt import format_ts, utc_now
+from uprflow.store.timefmt import format_ts, utc_now
 
 metadata = sa.MetaData()
 

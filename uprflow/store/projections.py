@@ -19,12 +19,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from domain.events import DomainEvent, OutcomeAdopted
-from domain.fold import Stamped, apply
-from domain.state import CycleState, RecommendationState, StageState, TaskState
-from store.db import as_engine, lock_for_write, write_connection
-from store.reading import envelope_from_body
-from store.schema import (
+from uprflow.domain.events import DomainEvent, OutcomeAdopted
+from uprflow.domain.fold import Stamped, apply
+from uprflow.domain.state import CycleState, RecommendationState, StageState, TaskState
+from uprflow.store.db import as_engine, lock_for_write, write_connection
+from uprflow.store.reading import envelope_from_body
+from uprflow.store.schema import (
     PROJECTION_TABLES,
     events,
     proj_cycles,
@@ -32,7 +32,7 @@ from store.schema import (
     proj_stages,
     proj_tasks,
 )
-from store.timefmt import format_ts
+from uprflow.store.timefmt import format_ts
 
 _ENTITY_MAPS = ("stages", "recommendations", "tasks")
 _CHUNK = 500

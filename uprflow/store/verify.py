@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from store.chainwalk import Problem, Row, walk
-from store.db import as_engine, is_sqlite
-from store.schema import checkpoints
+from uprflow.store.chainwalk import Problem, Row, walk
+from uprflow.store.db import as_engine, is_sqlite
+from uprflow.store.schema import checkpoints
 
 #: The generated index columns (see migration 0001).
 GENERATED = ("event_id", "stream_id", "stream_version", "event_type", "schema_version",

@@ -25,15 +25,15 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from domain.envelope import Actor, NewEvent, Trace
-from domain.events import DomainEvent
-from store.canonical import canonical_flat, canonical_json, canonical_str, encode_str
-from store.db import as_engine, lock_for_write, write_connection
-from store.errors import EventIdConflict, LedgerClosed, LedgerError, WrongExpectedVersion
-from store.hashing import GENESIS, chain_hash
-from store.projections import project
-from store.schema import events
-from store.timefmt import format_ts, utc_now
+from uprflow.domain.envelope import Actor, NewEvent, Trace
+from uprflow.domain.events import DomainEvent
+from uprflow.store.canonical import canonical_flat, canonical_json, canonical_str, encode_str
+from uprflow.store.db import as_engine, lock_for_write, write_connection
+from uprflow.store.errors import EventIdConflict, LedgerClosed, LedgerError, WrongExpectedVersion
+from uprflow.store.hashing import GENESIS, chain_hash
+from uprflow.store.projections import project
+from uprflow.store.schema import events
+from uprflow.store.timefmt import format_ts, utc_now
 
 _IN_CHUNK = 500  # bound on bind parameters per IN (...) lookup
 _LOOKUP_MAX = 4000  # bound on bind parameters of the one-statement lookup

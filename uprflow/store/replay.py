@@ -7,10 +7,10 @@ from typing import Literal
 
 from sqlalchemy.engine import Engine
 
-from domain.fold import fold
-from domain.state import CycleState
-from store.db import as_engine
-from store.reading import read_cycle, read_stream
+from uprflow.domain.fold import fold
+from uprflow.domain.state import CycleState
+from uprflow.store.db import as_engine
+from uprflow.store.reading import read_cycle, read_stream
 
 TimeAxis = Literal["recorded", "occurred"]
 

@@ -22,11 +22,11 @@ from typing import TextIO
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from store.checkpoints import all_checkpoints, record_checkpoint
-from store.db import as_engine, is_sqlite
-from store.hashing import GENESIS
-from store.schema import events
-from store.timefmt import format_ts, utc_now
+from uprflow.store.checkpoints import all_checkpoints, record_checkpoint
+from uprflow.store.db import as_engine, is_sqlite
+from uprflow.store.hashing import GENESIS
+from uprflow.store.schema import events
+from uprflow.store.timefmt import format_ts, utc_now
 
 FORMAT = "uprflow-ledger-export"
 

@@ -12,10 +12,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from store.db import as_engine, lock_for_write, write_connection
-from store.hashing import GENESIS
-from store.schema import checkpoints, events
-from store.timefmt import format_ts, parse_ts, utc_now
+from uprflow.store.db import as_engine, lock_for_write, write_connection
+from uprflow.store.hashing import GENESIS
+from uprflow.store.schema import checkpoints, events
+from uprflow.store.timefmt import format_ts, parse_ts, utc_now
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from domain.envelope import EventEnvelope
-from store.hashing import GENESIS
-from store.schema import events
-from store.timefmt import format_ts
+from uprflow.domain.envelope import EventEnvelope
+from uprflow.store.hashing import GENESIS
+from uprflow.store.schema import events
+from uprflow.store.timefmt import format_ts
 
 
 @dataclass(frozen=True)
