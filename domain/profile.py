@@ -215,7 +215,7 @@ class Hearing(_Frozen):
     partners: tuple[OrgCode, ...] = ()
 
 
-class ConsultationStage(StageSettings):
+class ConsultationSettings(StageSettings):
     """National consultations: hearings, stakeholder submissions, ministries' sections."""
 
     hearings: tuple[Hearing, ...] = ()
@@ -224,7 +224,7 @@ class ConsultationStage(StageSettings):
     joint_submissions_allowed: bool = True
 
 
-class DraftCirculationStage(StageSettings):
+class DraftCirculationSettings(StageSettings):
     """The draft national report out for comment; comments are routed to ministries."""
 
     comment_window_days: int = Field(gt=0)
@@ -235,7 +235,7 @@ class DraftCirculationStage(StageSettings):
     comment_answer_days: int = Field(gt=0, description="time a ministry has to answer a comment")
 
     @model_validator(mode="after")
-    def _window_fits(self) -> DraftCirculationStage:
+    def _window_fits(self) -> DraftCirculationSettings:
         if self.comment_window_days > self.duration_days:
             _fail(
                 ("comment_window_days",),
@@ -252,7 +252,7 @@ class DraftCirculationStage(StageSettings):
         return self
 
 
-class ValidationStage(StageSettings):
+class ValidationSettings(StageSettings):
     """Approval of the national report and its submission before the due date."""
 
     contributors_approve: bool = Field(
@@ -266,19 +266,19 @@ class ValidationStage(StageSettings):
     max_words: int = Field(NATIONAL_REPORT_MAX_WORDS, gt=0, le=NATIONAL_REPORT_MAX_WORDS)
 
     @model_validator(mode="after")
-    def _committee_named(self) -> ValidationStage:
+    def _committee_named(self) -> ValidationSettings:
         if self.parliament_review and self.parliament_committee is None:
             _fail(("parliament_committee",), "is required when parliament_review is true", None)
         return self
 
 
-class ReviewStage(StageSettings):
+class ReviewSettings(StageSettings):
     """The interactive dialogue in Geneva; the draft recommendations follow."""
 
     recommendations_expected_within_hours: int = Field(48, gt=0)
 
 
-class DecisionsStage(StageSettings):
+class DecisionsSettings(StageSettings):
     """Supported/noted positions: proposed, assessed, decided; addendum; adoption."""
 
     proposers: Literal["lead_ministry"] = "lead_ministry"
@@ -301,7 +301,7 @@ class MatrixCluster(_Frozen):
     themes: tuple[str, ...] = Field(min_length=1)
 
 
-class FollowUpStage(StageSettings):
+class FollowUpSettings(StageSettings):
     """Implementation plans, progress reports, consultations and independent assessments."""
 
     progress_cadence_months: int = Field(gt=0)
@@ -316,7 +316,7 @@ class FollowUpStage(StageSettings):
     )
 
     @model_validator(mode="after")
-    def _plan_shape(self) -> FollowUpStage:
+    def _plan_shape(self) -> FollowUpSettings:
         fields = self.implementation_plan_fields
         for required in ("action", "responsible_body"):
             if required not in fields:
@@ -343,7 +343,7 @@ class FollowUpStage(StageSettings):
         return self
 
 
-class MidtermStage(StageSettings):
+class MidtermSettings(StageSettings):
     """The voluntary mid-term report: compiled, commented, approved, submitted."""
 
     due_months_after_review: int = Field(ge=6, le=54, description="typically 24-30")
@@ -363,7 +363,7 @@ class MidtermStage(StageSettings):
         return round(self.due_months_after_review * 365.25 / 12)
 
 
-class ParliamentaryReviewStage(StageSettings):
+class ParliamentaryReviewSettings(StageSettings):
     """Parliament's committees review documents and recommendations needing law or budget."""
 
     committees: tuple[OrgCode, ...] = ()
@@ -373,14 +373,14 @@ class ParliamentaryReviewStage(StageSettings):
 class Stages(_Frozen):
     """One block per stage, each required so a profile states every stage explicitly."""
 
-    consultation: ConsultationStage
-    draft_circulation: DraftCirculationStage
-    validation: ValidationStage
-    review: ReviewStage
-    decisions: DecisionsStage
-    follow_up: FollowUpStage
-    midterm: MidtermStage
-    parliamentary_review: ParliamentaryReviewStage
+    consultation: ConsultationSettings
+    draft_circulation: DraftCirculationSettings
+    validation: ValidationSettings
+    review: ReviewSettings
+    decisions: DecisionsSettings
+    follow_up: FollowUpSettings
+    midterm: MidtermSettings
+    parliamentary_review: ParliamentaryReviewSettings
 
     def get(self, stage: Stage | str) -> StageSettings:
         """The block of a stage; ``ValueError`` for a stage a profile does not configure."""
