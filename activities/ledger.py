@@ -10,6 +10,7 @@ nothing twice.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -21,6 +22,18 @@ from uprflow.domain.envelope import Actor, NewEvent, Trace
 from uprflow.domain.events import EventSchemaError, UnknownEventType, decode_event
 from uprflow.store.errors import EventIdConflict, WrongExpectedVersion
 from uprflow.store.ledger import Ledger
+
+
+class RecordFailure(StrEnum):
+    """Why an append failed for good (the ``ApplicationError`` type; never retried).
+
+    Values are the names these failures have always had in histories (the store's error
+    classes): never rename them.
+    """
+
+    INVALID_EVENT = "InvalidEvent"
+    EVENT_ID_CONFLICT = "EventIdConflict"
+    WRONG_EXPECTED_VERSION = "WrongExpectedVersion"
 
 
 class WireEvent(BaseModel):
@@ -72,13 +85,21 @@ class LedgerActivities:
             ]
         except (EventSchemaError, UnknownEventType, ValueError) as exc:
             # A malformed event will not get better on retry: fail the activity for good.
-            raise ApplicationError(str(exc), type="InvalidEvent", non_retryable=True) from exc
+            raise ApplicationError(
+                str(exc), type=RecordFailure.INVALID_EVENT.value, non_retryable=True
+            ) from exc
         try:
             recorded = await self._ledger.append_async(
                 request.stream_id, news, request.expected_version
             )
-        except (EventIdConflict, WrongExpectedVersion) as exc:
-            raise ApplicationError(str(exc), type=type(exc).__name__, non_retryable=True) from exc
+        except EventIdConflict as exc:
+            raise ApplicationError(
+                str(exc), type=RecordFailure.EVENT_ID_CONFLICT.value, non_retryable=True
+            ) from exc
+        except WrongExpectedVersion as exc:
+            raise ApplicationError(
+                str(exc), type=RecordFailure.WRONG_EXPECTED_VERSION.value, non_retryable=True
+            ) from exc
         return RecordResult(
             positions=[r.position for r in recorded],
             stream_version=recorded[-1].stream_version if recorded else 0,

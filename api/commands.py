@@ -1,10 +1,11 @@
 """Writes through Temporal: run a workflow update and turn a refusal into a precise problem.
 
 The workflows own their state, so every write a workflow owns is a Temporal update whose
-validator rejects bad, unauthorised or stale input before anything is written. This module
-maps those refusals to HTTP: invalid payload 422, not the assignee 403, closed window / closed
-task / stale version / concurrent completion 409, unknown workflow 404, Temporal not answering
-503.
+validator rejects bad, unauthorised or stale input before anything is written. A refusal
+arrives as an ``ApplicationError`` whose ``type`` is a :class:`Refusal` and whose details name
+the bad fields; this module maps each kind to HTTP: invalid payload 422, not the assignee 403,
+closed window / closed task / stale version / concurrent completion 409. An unknown workflow
+is 404, Temporal not answering 503.
 """
 
 from __future__ import annotations
@@ -22,23 +23,25 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from uprflow.api.problems import FieldError, ProblemError
 from uprflow.api.runtime import Runtime
+from uprflow.domain.refusals import Refusal, fields_of, refusal_of
 
-#: ApplicationError type raised by a workflow validator -> HTTP status.
-STATUS_BY_TYPE = {
-    "InvalidPayload": 422,
-    "InvalidExtension": 422,
-    "InvalidReassignment": 422,
-    "NotAssignee": 403,
-    "NotAllowed": 403,
-    "StaleVersion": 409,
-    "TaskClosed": 409,
-    "TaskNotReady": 409,
-    "WindowClosed": 409,
-    "WindowFull": 409,
-    "StageNotOpen": 409,
+#: The HTTP meaning of each refusal (every member has one; a test checks it).
+STATUS_BY_REFUSAL: dict[Refusal, int] = {
+    Refusal.INVALID_PAYLOAD: 422,
+    Refusal.INVALID_EXTENSION: 422,
+    Refusal.INVALID_REASSIGNMENT: 422,
+    Refusal.NOT_ASSIGNEE: 403,
+    Refusal.NOT_ALLOWED: 403,
+    Refusal.STALE_VERSION: 409,
+    Refusal.TASK_CLOSED: 409,
+    Refusal.TASK_NOT_READY: 409,
+    Refusal.WINDOW_CLOSED: 409,
+    Refusal.WINDOW_FULL: 409,
+    Refusal.STAGE_NOT_OPEN: 409,
 }
 
-_FIELD = re.compile(r"(?:^|; )(?:payload: )?(?P<field>[A-Za-z_][\w.]*): (?P<msg>[^;]+)")
+#: A failed update that is not a known refusal (a handler's own failure): a conflict.
+_OTHER_STATUS = 409
 
 
 async def temporal_client(rt: Runtime) -> Client:
@@ -51,15 +54,22 @@ async def temporal_client(rt: Runtime) -> Client:
     return client
 
 
-def field_errors(message: str, prefix: str = "body") -> list[FieldError]:
-    """Field paths named in a validator's message (``payload: positions.1.justification: ...``)."""
-    out = []
-    for m in _FIELD.finditer(message.removeprefix("payload: ")):
-        field = m["field"]
-        if not field.startswith(("payload", "new_", "assignee", "expected_version", "actor")):
-            field = f"payload.{field}"
-        out.append(FieldError(field=f"{prefix}.{field}", message=m["msg"].strip()))
-    return out
+def refusal_problem(cause: BaseException | None) -> ProblemError:
+    """The problem for a failed update: status by refusal kind, field paths from its details.
+
+    Only an unprocessable command (422) lists fields: they run from the update's argument,
+    which is the request body (``body.payload.positions.1.justification``).
+    """
+    if not isinstance(cause, ApplicationError):
+        return ProblemError(_OTHER_STATUS, str(cause))
+    refusal = refusal_of(cause.type)
+    status = STATUS_BY_REFUSAL[refusal] if refusal is not None else _OTHER_STATUS
+    errors = None
+    if status == 422:
+        errors = [
+            FieldError(field=f"body.{f.field}", message=f.message) for f in fields_of(cause.details)
+        ]
+    return ProblemError(status, cause.message, kind=_kebab(cause.type), errors=errors or None)
 
 
 async def run_update(
@@ -77,12 +87,7 @@ async def run_update(
     try:
         return await handle.execute_update(update, arg, id=update_id)
     except WorkflowUpdateFailedError as exc:
-        cause = exc.cause
-        kind = cause.type if isinstance(cause, ApplicationError) else None
-        message = cause.message if isinstance(cause, ApplicationError) else str(cause)
-        status = STATUS_BY_TYPE.get(kind or "", 409)
-        errors = field_errors(message) if status == 422 else None
-        raise ProblemError(status, message, kind=_kebab(kind), errors=errors or None) from None
+        raise refusal_problem(exc.cause) from None
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
             if await _exists(client, workflow_id):

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from uprflow.domain import events as ev
+from uprflow.domain.refusals import RefusedField
 from uprflow.domain.values import (
     NATIONAL_REPORT_MAX_WORDS,
     Document,
@@ -342,24 +343,37 @@ PAYLOADS: dict[TaskKind, type[BaseModel]] = {
 
 
 class PayloadError(ValueError):
-    """A completion payload does not fit its task; the message names each field path."""
+    """A completion payload does not fit its task: one :class:`RefusedField` per bad field.
+
+    The message is ``path: reason; path: reason`` for people; callers that point at fields
+    (the API's problem documents) read :attr:`fields` and never parse the message.
+    """
+
+    def __init__(self, *fields: RefusedField) -> None:
+        self.fields = fields
+        super().__init__(
+            "; ".join(f"{f.field}: {f.message}" if f.field else f.message for f in fields)
+        )
 
 
 _FIELD_PREFIX = re.compile(r"^(?P<field>[A-Za-z_][\w.]*): (?P<rest>.*)$", re.DOTALL)
 
 
-def _format(exc: ValidationError) -> str:
-    """``path.to.field: message`` for each error (a model validator's own field joins the path)."""
-    parts = []
+def _fields(exc: ValidationError) -> list[RefusedField]:
+    """Each error's field path and message (a model validator's own field joins the path)."""
+    out = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"])
         msg = str(err["msg"]).removeprefix("Value error, ")
+        # Why parse here: a model validator can only say which of its fields is wrong in its
+        # ValueError's text (``"justification: required ..."``); this is the one place that
+        # convention is read.
         m = _FIELD_PREFIX.match(msg)
         if m:
             loc = f"{loc}.{m['field']}" if loc else m["field"]
             msg = m["rest"]
-        parts.append(f"{loc}: {msg}" if loc else msg)
-    return "; ".join(parts)
+        out.append(RefusedField(loc, msg))
+    return out
 
 
 def _cover(field: str, ids: list[str], subjects: tuple[str, ...]) -> None:
@@ -368,14 +382,20 @@ def _cover(field: str, ids: list[str], subjects: tuple[str, ...]) -> None:
     seen: set[str] = set()
     for i, rid in enumerate(ids):
         if rid not in expected:
-            raise PayloadError(f"{field}.{i}.recommendation_id: {rid!r} is not part of this task")
+            raise PayloadError(
+                RefusedField(f"{field}.{i}.recommendation_id", f"{rid!r} is not part of this task")
+            )
         if rid in seen:
-            raise PayloadError(f"{field}.{i}.recommendation_id: {rid!r} appears twice")
+            raise PayloadError(
+                RefusedField(f"{field}.{i}.recommendation_id", f"{rid!r} appears twice")
+            )
         seen.add(rid)
     missing = sorted(expected - seen)
     if missing:
         shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
-        raise PayloadError(f"{field}: missing {len(missing)} of this task's items: {shown}")
+        raise PayloadError(
+            RefusedField(field, f"missing {len(missing)} of this task's items: {shown}")
+        )
 
 
 #: Payloads that answer recommendation by recommendation -> the list field holding the answers;
@@ -397,7 +417,7 @@ def validate_completion(
     try:
         parsed = model.model_validate(payload)
     except ValidationError as exc:
-        raise PayloadError(_format(exc)) from None
+        raise PayloadError(*_fields(exc)) from None
     items = _PER_RECOMMENDATION.get(type(parsed))
     if items is not None:
         ids = [item.recommendation_id for item in getattr(parsed, items)]
@@ -407,7 +427,9 @@ def validate_completion(
             _require_plan_fields(parsed, context.plan_fields)
         case SubmitPayload() if parsed.word_count > context.max_words:
             raise PayloadError(
-                f"word_count: {parsed.word_count} exceeds the limit of {context.max_words}"
+                RefusedField(
+                    "word_count", f"{parsed.word_count} exceeds the limit of {context.max_words}"
+                )
             )
         case _:
             pass
@@ -429,7 +451,9 @@ def _require_plan_fields(payload: PlansPayload, fields: tuple[str, ...]) -> None
         for name in fields:
             attr = _PLAN_FIELD_ATTRS.get(name)
             if attr and not getattr(plan, attr):
-                raise PayloadError(f"plans.{i}.{attr}: required by the national profile")
+                raise PayloadError(
+                    RefusedField(f"plans.{i}.{attr}", "required by the national profile")
+                )
 
 
 def completion_events(

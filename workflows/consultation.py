@@ -6,12 +6,13 @@ from datetime import timedelta
 
 from pydantic import BaseModel, Field
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from uprflow.domain import events as ev
     from uprflow.domain.envelope import Actor
+    from uprflow.domain.refusals import Refusal
     from uprflow.domain.tasks import TaskContext, TaskKind
+    from uprflow.workflows.refusals import refuse
     from uprflow.workflows.stage import StageBase, StageInput, StageResult, at_start_of
 
 #: Temporal allows 2,000 updates per execution; each direct submission is one. Past this many
@@ -145,29 +146,31 @@ class ConsultationStage(StageBase):
 
     def _check_submission(self, sub: SubmissionIn) -> None:
         if self.inp is None or self.status != "open" or self.closed_early:
-            raise ApplicationError(
+            raise refuse(
+                Refusal.WINDOW_CLOSED,
                 "the consultation window for stakeholder submissions is closed",
-                type="WindowClosed",
             )
         if sub.actor.role not in ("nhri", "cso"):
-            raise ApplicationError(
-                f"actor.role: {sub.actor.role} may not make a stakeholder submission "
-                "(allowed: nhri, cso)",
-                type="NotAllowed",
+            raise refuse(
+                Refusal.NOT_ALLOWED,
+                f"{sub.actor.role} may not make a stakeholder submission (allowed: nhri, cso)",
+                field="actor.role",
             )
         if sub.joint and len(sub.signatories) < 2:
-            raise ApplicationError(
-                "signatories: a joint submission needs at least two signatories",
-                type="InvalidPayload",
+            raise refuse(
+                Refusal.INVALID_PAYLOAD,
+                "a joint submission needs at least two signatories",
+                field="signatories",
             )
         if sub.joint and not self.profile.stages.consultation.joint_submissions_allowed:
-            raise ApplicationError(
-                "joint: the national profile does not take joint submissions",
-                type="InvalidPayload",
+            raise refuse(
+                Refusal.INVALID_PAYLOAD,
+                "the national profile does not take joint submissions",
+                field="joint",
             )
         if self._submissions >= MAX_SUBMISSIONS:
-            raise ApplicationError(
+            raise refuse(
+                Refusal.WINDOW_FULL,
                 f"the consultation has received {MAX_SUBMISSIONS} direct submissions, the most "
                 "one window takes; send further submissions to the secretariat",
-                type="WindowFull",
             )

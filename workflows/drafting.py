@@ -7,13 +7,14 @@ from datetime import timedelta
 
 from pydantic import BaseModel, Field
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from uprflow.domain import events as ev
     from uprflow.domain.envelope import Actor
+    from uprflow.domain.refusals import Refusal
     from uprflow.domain.tasks import TaskContext, TaskKind
     from uprflow.workflows.notifying import notify
+    from uprflow.workflows.refusals import refuse
     from uprflow.workflows.stage import StageBase, StageInput, StageResult, role_of
 
 DRAFT_ID = "national-report"
@@ -141,12 +142,12 @@ class DraftCirculationStage(StageBase):
 
     def _check_accepting(self, comment: CommentIn) -> None:
         if not self._accepting or self.status != "open":
-            raise ApplicationError("the comment window on the draft is closed", type="WindowClosed")
+            raise refuse(Refusal.WINDOW_CLOSED, "the comment window on the draft is closed")
         if len(self._comments) >= MAX_COMMENTS:
-            raise ApplicationError(
+            raise refuse(
+                Refusal.WINDOW_FULL,
                 f"the draft has received {MAX_COMMENTS} comments, the most one window takes; "
                 "send further input to the secretariat",
-                type="WindowFull",
             )
         allowed = set(self.profile.stages.draft_circulation.commenters)
         role = comment.actor.role
@@ -155,7 +156,8 @@ class DraftCirculationStage(StageBase):
             and role not in allowed
             and (comment.actor.organisation not in allowed)
         ):
-            raise ApplicationError(
-                f"actor.role: {role} may not comment on this draft (allowed: {sorted(allowed)})",
-                type="NotAllowed",
+            raise refuse(
+                Refusal.NOT_ALLOWED,
+                f"{role} may not comment on this draft (allowed: {sorted(allowed)})",
+                field="actor.role",
             )

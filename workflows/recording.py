@@ -9,7 +9,13 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from uprflow.activities.ledger import LedgerActivities, RecordRequest, RecordResult, WireEvent
+    from uprflow.activities.ledger import (
+        LedgerActivities,
+        RecordFailure,
+        RecordRequest,
+        RecordResult,
+        WireEvent,
+    )
     from uprflow.domain.envelope import Actor, Trace
     from uprflow.domain.events import DomainEvent, encode_event
 
@@ -18,7 +24,7 @@ RECORD_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(minutes=5),
-    non_retryable_error_types=["InvalidEvent", "EventIdConflict", "WrongExpectedVersion"],
+    non_retryable_error_types=[f.value for f in RecordFailure],
 )
 
 SYSTEM = "system"

@@ -19,17 +19,18 @@ from typing import Any
 from pydantic import BaseModel, Field
 from temporalio import workflow
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from uprflow.domain import events as ev
     from uprflow.domain.envelope import Actor
     from uprflow.domain.profile import Profile
+    from uprflow.domain.refusals import Refusal
     from uprflow.domain.tasks import TaskContext, TaskKind
     from uprflow.domain.values import Position, Stage
     from uprflow.temporal import ASSIGNEE, COUNTRY, CYCLE, DUE_AT, STAGE
     from uprflow.workflows.notifying import Contact
     from uprflow.workflows.recording import record
+    from uprflow.workflows.refusals import refuse
     from uprflow.workflows.task import TaskOutcome, TaskSpec, TaskWorkflow
 
 
@@ -216,9 +217,10 @@ class StageBase:
 
     def _check_open(self) -> None:
         if self.status != "open":
-            raise ApplicationError(
-                f"stage: the {self.i.stage.value if self.inp else '?'} stage is {self.status}",
-                type="StageNotOpen",
+            raise refuse(
+                Refusal.STAGE_NOT_OPEN,
+                f"the {self.i.stage.value if self.inp else '?'} stage is {self.status}",
+                field="stage",
             )
 
     @workflow.update
@@ -233,7 +235,7 @@ class StageBase:
     def _validate_close(self, req: CloseEarly) -> None:
         self._check_open()
         if self.closed_early:
-            raise ApplicationError("stage: already closing", type="StageNotOpen")
+            raise refuse(Refusal.STAGE_NOT_OPEN, "already closing", field="stage")
 
     @workflow.update
     async def extend_deadline(self, req: ExtendDeadline) -> StageView:
@@ -259,13 +261,14 @@ class StageBase:
     def _validate_extend(self, req: ExtendDeadline) -> None:
         self._check_open()
         if req.new_deadline <= self.deadline:
-            raise ApplicationError(
-                f"new_deadline: {req.new_deadline.isoformat()} is not later than the current "
+            raise refuse(
+                Refusal.INVALID_EXTENSION,
+                f"{req.new_deadline.isoformat()} is not later than the current "
                 f"deadline {self.deadline.isoformat()}",
-                type="InvalidExtension",
+                field="new_deadline",
             )
         if req.new_deadline.tzinfo is None:
-            raise ApplicationError("new_deadline: must carry a time zone", type="InvalidExtension")
+            raise refuse(Refusal.INVALID_EXTENSION, "must carry a time zone", field="new_deadline")
 
     @workflow.query
     def view(self) -> StageView:

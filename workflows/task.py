@@ -16,13 +16,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from uprflow.domain import events as ev
     from uprflow.domain.envelope import Actor
     from uprflow.domain.notices import Template
     from uprflow.domain.profile import Reminders
+    from uprflow.domain.refusals import Refusal, RefusedField
     from uprflow.domain.reminders import days_overdue, next_alarm, reminders_passed
     from uprflow.domain.tasks import (
         PayloadError,
@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.temporal import ASSIGNEE, DUE_AT
     from uprflow.workflows.notifying import Contact, notify
     from uprflow.workflows.recording import record
+    from uprflow.workflows.refusals import refuse
 
 
 class TaskSpec(BaseModel):
@@ -239,17 +240,17 @@ class TaskWorkflow:
 
     def _check_open(self, expected_version: int | None = None) -> TaskSpec:
         if self._spec is None:
-            raise ApplicationError("the task is not started yet", type="TaskNotReady")
+            raise refuse(Refusal.TASK_NOT_READY, "the task is not started yet")
         if self._status != "open" or self._busy:
-            raise ApplicationError(
+            raise refuse(
+                Refusal.TASK_CLOSED,
                 f"task {self._spec.task_id} is {self._status if not self._busy else 'closing'}",
-                type="TaskClosed",
             )
         if expected_version is not None and expected_version != self._version:
-            raise ApplicationError(
-                f"expected_version: the task is at version {self._version}, "
-                f"not {expected_version}; reload it",
-                type="StaleVersion",
+            raise refuse(
+                Refusal.STALE_VERSION,
+                f"the task is at version {self._version}, not {expected_version}; reload it",
+                field="expected_version",
             )
         return self._spec
 
@@ -295,15 +296,23 @@ class TaskWorkflow:
         if completion.actor.organisation != spec.assignee_org and completion.actor.role not in (
             "secretariat",
         ):
-            raise ApplicationError(
-                f"actor.organisation: {completion.actor.organisation} is not the assignee "
-                f"({spec.assignee_org})",
-                type="NotAssignee",
+            raise refuse(
+                Refusal.NOT_ASSIGNEE,
+                f"{completion.actor.organisation} is not the assignee ({spec.assignee_org})",
+                field="actor.organisation",
             )
         try:
             validate_completion(spec.kind, completion.payload, spec.context)
         except PayloadError as exc:
-            raise ApplicationError(f"payload: {exc}", type="InvalidPayload") from None
+            raise refuse(
+                Refusal.INVALID_PAYLOAD,
+                f"payload: {exc}",
+                # The payload's paths, from the update's argument (``payload.positions.1...``).
+                fields=(
+                    RefusedField(f"payload.{f.field}" if f.field else "payload", f.message)
+                    for f in exc.fields
+                ),
+            ) from None
 
     # ------------------------------------------------------------------ extend / reassign / cancel
 
@@ -340,10 +349,11 @@ class TaskWorkflow:
     def _validate_extend(self, ext: TaskExtension) -> None:
         spec = self._check_open()
         if ext.new_due_at <= spec.due_at:
-            raise ApplicationError(
-                f"new_due_at: {ext.new_due_at.isoformat()} is not later than the current due "
+            raise refuse(
+                Refusal.INVALID_EXTENSION,
+                f"{ext.new_due_at.isoformat()} is not later than the current due "
                 f"date {spec.due_at.isoformat()}",
-                type="InvalidExtension",
+                field="new_due_at",
             )
 
     @workflow.update
@@ -387,9 +397,10 @@ class TaskWorkflow:
     def _validate_reassign(self, re: TaskReassignment) -> None:
         spec = self._check_open()
         if re.assignee_org == spec.assignee_org:
-            raise ApplicationError(
-                f"assignee_org: the task is already assigned to {spec.assignee_org}",
-                type="InvalidReassignment",
+            raise refuse(
+                Refusal.INVALID_REASSIGNMENT,
+                f"the task is already assigned to {spec.assignee_org}",
+                field="assignee_org",
             )
 
     @workflow.update
@@ -442,7 +453,7 @@ class TaskWorkflow:
         """The task as its assignee sees it."""
         spec = self._spec
         if spec is None:
-            raise ApplicationError("the task is not started yet", type="TaskNotReady")
+            raise refuse(Refusal.TASK_NOT_READY, "the task is not started yet")
         return TaskView(
             task_id=spec.task_id,
             cycle_id=spec.cycle_id,

@@ -8,12 +8,14 @@ from datetime import timedelta
 
 import pytest
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from tests.workflows.support import Rig, rig
 from uprflow.domain.envelope import Actor
 from uprflow.domain.profile import Reminders
+from uprflow.domain.refusals import Refusal, fields_of
 from uprflow.domain.tasks import TaskContext, TaskKind
 from uprflow.workflows.notifying import Contact
 from uprflow.workflows.task import (
@@ -61,6 +63,12 @@ async def start_task(
     )
     await r.wait_for(lambda: len(r.stream(task_id)) == 1, "TaskAssigned")
     return handle, spec
+
+
+def refusal(err: WorkflowUpdateFailedError) -> ApplicationError:
+    """The refusal an update validator raised."""
+    assert isinstance(err.cause, ApplicationError), err.cause
+    return err.cause
 
 
 def types(r: Rig, stream: str) -> list[str]:
@@ -121,6 +129,7 @@ async def test_bad_completions_are_rejected_before_anything_is_written(
 ) -> None:
     async with rig(ts_env.client, sqlite_url, [TaskWorkflow]) as r:
         handle, spec = await start_task(ts_env, r)
+        # needle in the message -> the payload, and the field path the refusal's details name
         bad_payloads = {
             "positions.1.justification": {
                 "positions": [
@@ -143,12 +152,21 @@ async def test_bad_completions_are_rejected_before_anything_is_written(
                 ]
             },
         }
+        fields = {
+            "positions.1.justification": "payload.positions.1.justification",
+            "missing 1": "payload.positions",
+            "not part of this task": "payload.positions.2.recommendation_id",
+            "positions.0.position": "payload.positions.0.position",
+        }
         for needle, payload in bad_payloads.items():
             with pytest.raises(WorkflowUpdateFailedError) as err:
                 await handle.execute_update(
                     TaskWorkflow.complete, TaskCompletion(actor=MOJ, payload=payload)
                 )
-            assert needle in str(err.value.cause), (needle, str(err.value.cause))
+            cause = refusal(err.value)
+            assert needle in str(cause), (needle, str(cause))
+            assert cause.type == Refusal.INVALID_PAYLOAD
+            assert [f.field for f in fields_of(cause.details)] == [fields[needle]]
 
         other = Actor(role="ministry", organisation="MOH", subject="x")
         with pytest.raises(WorkflowUpdateFailedError) as err:
@@ -156,12 +174,15 @@ async def test_bad_completions_are_rejected_before_anything_is_written(
                 TaskWorkflow.complete, TaskCompletion(actor=other, payload=GOOD)
             )
         assert "not the assignee" in str(err.value.cause)
+        assert refusal(err.value).type == Refusal.NOT_ASSIGNEE
         with pytest.raises(WorkflowUpdateFailedError) as err:
             await handle.execute_update(
                 TaskWorkflow.complete,
                 TaskCompletion(actor=MOJ, payload=GOOD, expected_version=7),
             )
         assert "expected_version" in str(err.value.cause)
+        assert refusal(err.value).type == Refusal.STALE_VERSION
+        assert [f.field for f in fields_of(refusal(err.value).details)] == ["expected_version"]
         assert types(r, spec.task_id) == ["TaskAssigned"]
 
         view = await handle.execute_update(
@@ -228,6 +249,8 @@ async def test_extend_restarts_reminders_and_reassign_notifies(
                 TaskExtension(actor=secretariat, new_due_at=spec.due_at, reason="x"),
             )
         assert "new_due_at" in str(err.value.cause)
+        assert refusal(err.value).type == Refusal.INVALID_EXTENSION
+        assert [f.field for f in fields_of(refusal(err.value).details)] == ["new_due_at"]
 
         view = await handle.execute_update(
             TaskWorkflow.extend,
