@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from uprflow.domain.profile import normalise_theme
+from uprflow.domain.profile.themes import normalise_theme
 
 #: Theme fragments (UPR Info issues and OHCHR themes, normalised) that call for a law, a
 #: ratification or a budget line, so parliament must act (DESIGN §2, step 8).

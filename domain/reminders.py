@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from uprflow.domain.profile import Reminders
+from uprflow.domain.profile.reminders import Reminders
 
 
 class Alarm(BaseModel):

@@ -126,7 +126,7 @@ def test_fold_copy_equals_pydantic_model_copy() -> None:
     """The fold's cheap copy gives what ``model_copy(update=...)`` gives."""
     from datetime import UTC, datetime
 
-    from uprflow.domain.fold import _copy
+    from uprflow.domain.fold.updates import copy_model as _copy
     from uprflow.domain.state import CycleState, TaskState
 
     task = TaskState(task_id="t", kind="k", title="x", assignee_org="MOJ", assignee_role="r",

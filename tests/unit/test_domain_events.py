@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from uprflow.domain import events as ev
+from uprflow.domain.events import registry
 from uprflow.domain.values import Position
 
 
@@ -125,7 +126,8 @@ def test_encode_decode_round_trip() -> None:
 
 def test_upcasters_lift_old_payloads(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ev.TaskReminded, "schema_version", 2)
-    monkeypatch.setattr(ev, "UPCASTERS", dict(ev.UPCASTERS))
+    # The registry module owns the table (the package only re-exports it): patch it there.
+    monkeypatch.setattr(registry, "UPCASTERS", dict(registry.UPCASTERS))
 
     @ev.register_upcaster("TaskReminded", 1)
     def _v1_to_v2(payload: dict[str, object]) -> dict[str, object]:

@@ -15,13 +15,10 @@ from typing import Any
 
 from temporalio import workflow
 
-from uprflow.domain.profile import (
-    STAGE_ORDER,
-    Profile,
-    RoutingDecision,
-    add_months,
-    normalise_theme,
-)
+from uprflow.domain.profile.model import Profile, add_months
+from uprflow.domain.profile.routing import RoutingDecision
+from uprflow.domain.profile.stages import STAGE_ORDER
+from uprflow.domain.profile.themes import normalise_theme
 from uprflow.domain.values import Stage
 
 with workflow.unsafe.imports_passed_through():

@@ -1,0 +1,32 @@
+"""Country codes a national profile may name: ISO 3166-1 alpha-2, assigned or user-assigned."""
+
+from __future__ import annotations
+
+#: ISO 3166-1 alpha-2 codes officially assigned (249), as in the tz database's iso3166.tab.
+_ISO_ALPHA2_TEXT = """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
+    BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM
+    DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS
+    GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN
+    KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ
+    MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM
+    PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV
+    SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI
+    VN VU WF WS YE YT ZA ZM ZW
+"""
+_ISO_ALPHA2 = frozenset(_ISO_ALPHA2_TEXT.split())
+
+
+def _is_user_assigned(code: str) -> bool:
+    # ISO 3166-1 leaves AA, QM-QZ, XA-XZ and ZZ to users; the default template uses ZZ.
+    return code in {"AA", "ZZ"} or (code[0] == "Q" and code[1] >= "M") or code[0] == "X"
+
+
+def is_country_code(code: str) -> bool:
+    """True for an upper-case ISO 3166-1 alpha-2 code (assigned, or user-assigned like ZZ)."""
+    return (
+        len(code) == 2
+        and code.isascii()
+        and code.isupper()
+        and (code in _ISO_ALPHA2 or _is_user_assigned(code))
+    )
