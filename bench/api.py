@@ -56,9 +56,10 @@ from uprflow.store.access import issue_token  # noqa: E402
 from uprflow.store.db import make_engine  # noqa: E402
 from uprflow.store.ledger import Ledger  # noqa: E402
 from uprflow.store.migrate import migrate  # noqa: E402
-from uprflow.temporal import SEARCH_ATTRIBUTES, dev_server_path  # noqa: E402
+from uprflow.temporal import dev_server_path  # noqa: E402
 from uprflow.worker import build_worker  # noqa: E402
 from uprflow.workflows.notifying import Contact  # noqa: E402
+from uprflow.workflows.search_attributes import SEARCH_ATTRIBUTES  # noqa: E402
 from uprflow.workflows.task import TaskCompletion, TaskSpec, TaskWorkflow  # noqa: E402
 
 CLIENTS = 50

@@ -26,12 +26,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from tests.capabilities import PG_ENV, missing
-from uprflow.temporal import (
-    SEARCH_ATTRIBUTES,
-    dev_server_path,
-    ensure_search_attributes,
-    test_server_path,
-)
+from uprflow.temporal import dev_server_path, ensure_search_attributes, test_server_path
+from uprflow.workflows.search_attributes import SEARCH_ATTRIBUTES
 
 #: The dev server must not phone home (version check, UI news feed): nothing leaves the machine.
 DEV_SERVER_OFFLINE_ARGS = [

@@ -1,8 +1,9 @@
-"""Connecting to Temporal and the search attributes uprflow's workflows rely on.
+"""Connecting to Temporal and registering the search attributes uprflow's workflows rely on.
 
-Why this lives in one place: upserting a search attribute that the namespace does not know
-makes the workflow task fail and retry forever, so every entry point (``uprflow up``, the
-worker, the test fixtures) registers the same set from :data:`SEARCH_ATTRIBUTES` first.
+Why registration lives in one place: upserting a search attribute that the namespace does not
+know makes the workflow task fail and retry forever, so every entry point (``uprflow up``, the
+worker, the test fixtures) registers the same set first: :data:`SEARCH_ATTRIBUTES` of
+:mod:`uprflow.workflows.search_attributes`, where the workflows that upsert them define them.
 """
 
 from __future__ import annotations
@@ -17,21 +18,12 @@ from temporalio.api.operatorservice.v1 import (
     ListSearchAttributesRequest,
 )
 from temporalio.client import Client
-from temporalio.common import SearchAttributeKey
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import RPCError, RPCStatusCode, TLSConfig
 
 from uprflow.config import Settings
-
-COUNTRY = SearchAttributeKey.for_keyword("Country")
-CYCLE = SearchAttributeKey.for_int("Cycle")
-STAGE = SearchAttributeKey.for_keyword("Stage")
-ASSIGNEE = SearchAttributeKey.for_keyword("Assignee")
-DUE_AT = SearchAttributeKey.for_datetime("DueAt")
-
-#: Every custom search attribute the workflows upsert.
-SEARCH_ATTRIBUTES: tuple[SearchAttributeKey, ...] = (COUNTRY, CYCLE, STAGE, ASSIGNEE, DUE_AT)
+from uprflow.workflows.search_attributes import SEARCH_ATTRIBUTES
 
 _CLI_TYPE_NAMES: dict[int, str] = {
     IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD: "Keyword",

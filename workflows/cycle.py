@@ -22,7 +22,6 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.domain import events as ev
     from uprflow.domain.profile import Profile, add_months
     from uprflow.domain.values import Stage
-    from uprflow.temporal import COUNTRY, CYCLE, STAGE
     from uprflow.workflows.consultation import ConsultationStage
     from uprflow.workflows.decisions import DecisionsStage
     from uprflow.workflows.drafting import DraftCirculationStage
@@ -31,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.workflows.parliament import ParliamentaryReviewStage
     from uprflow.workflows.recording import record
     from uprflow.workflows.review import ReviewStage
+    from uprflow.workflows.search_attributes import COUNTRY, CYCLE, STAGE
     from uprflow.workflows.stage import (
         RecommendationRef,
         StageInput,

@@ -27,10 +27,10 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.domain.refusals import Refusal
     from uprflow.domain.tasks import TaskContext, TaskKind
     from uprflow.domain.values import Position, Stage
-    from uprflow.temporal import ASSIGNEE, COUNTRY, CYCLE, DUE_AT, STAGE
     from uprflow.workflows.notifying import Contact
     from uprflow.workflows.recording import record
     from uprflow.workflows.refusals import refuse
+    from uprflow.workflows.search_attributes import ASSIGNEE, COUNTRY, CYCLE, DUE_AT, STAGE
     from uprflow.workflows.task import TaskOutcome, TaskSpec, TaskWorkflow
 
 

@@ -32,10 +32,10 @@ with workflow.unsafe.imports_passed_through():
         result_ref,
         validate_completion,
     )
-    from uprflow.temporal import ASSIGNEE, DUE_AT
     from uprflow.workflows.notifying import Contact, notify
     from uprflow.workflows.recording import record
     from uprflow.workflows.refusals import refuse
+    from uprflow.workflows.search_attributes import ASSIGNEE, DUE_AT
 
 
 class TaskSpec(BaseModel):

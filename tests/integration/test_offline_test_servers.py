@@ -16,7 +16,8 @@ import asyncio
 import os
 from temporalio.testing import WorkflowEnvironment
 from tests.conftest import DEV_SERVER_OFFLINE_ARGS
-from uprflow.temporal import SEARCH_ATTRIBUTES, dev_server_path, test_server_path
+from uprflow.temporal import dev_server_path, test_server_path
+from uprflow.workflows.search_attributes import SEARCH_ATTRIBUTES
 
 async def main():
     ts = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=test_server_path())
