@@ -24,10 +24,10 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.domain.values import Stage
     from uprflow.workflows.consultation import ConsultationStage
     from uprflow.workflows.decisions import DecisionsStage
-    from uprflow.workflows.drafting import DraftCirculationStage
-    from uprflow.workflows.followup import FollowUpStage
+    from uprflow.workflows.draft_circulation import DraftCirculationStage
+    from uprflow.workflows.follow_up import FollowUpStage
     from uprflow.workflows.midterm import MidtermStage
-    from uprflow.workflows.parliament import ParliamentaryReviewStage
+    from uprflow.workflows.parliamentary_review import ParliamentaryReviewStage
     from uprflow.workflows.recording import record
     from uprflow.workflows.review import ReviewStage
     from uprflow.workflows.search_attributes import COUNTRY, CYCLE, STAGE

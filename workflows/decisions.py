@@ -12,8 +12,8 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.domain import events as ev
     from uprflow.domain.tasks import TaskContext, TaskKind
     from uprflow.domain.values import Document, Position
+    from uprflow.workflows.approval import ApprovalFlow
     from uprflow.workflows.stage import RecommendationRef, StageInput, StageResult, at_start_of
-    from uprflow.workflows.validation import ApprovalFlow
 
 
 @workflow.defn(name="DecisionsStage")

@@ -12,8 +12,8 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.domain.profile import add_months
     from uprflow.domain.tasks import TaskContext, TaskKind
     from uprflow.domain.values import Document, Position
+    from uprflow.workflows.approval import ApprovalFlow
     from uprflow.workflows.stage import StageInput, StageResult, at_start_of
-    from uprflow.workflows.validation import ApprovalFlow
 
 DRAFT_ID = "midterm-report"
 

@@ -9,39 +9,43 @@ that kind in the cycle.
 
 from __future__ import annotations
 
-import asyncio
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from uprflow.api import observability
-from uprflow.api.idempotency import idempotency_key, idempotent, update_id
-from uprflow.api.problems import ProblemError, problem_responses
-from uprflow.api.routes.cycles import CycleId, cycle_known, normalise_cycle_id, stage_update
-from uprflow.api.routes.tasks import complete_task, open_tasks
+from uprflow.api.commands.stages import stage_update
+from uprflow.api.commands.tasks import complete_task, open_task_finder
+from uprflow.api.deps import (
+    Commenter,
+    IdempotencyKey,
+    Ministry,
+    NhriOrCso,
+    RequestId,
+    RuntimeDep,
+)
+from uprflow.api.idempotency import idempotent, update_id
+from uprflow.api.params import CycleId, normalise_cycle_id
+from uprflow.api.problems import problem_responses
 from uprflow.api.runtime import Runtime
-from uprflow.api.schemas import (
+from uprflow.api.schemas.participation import (
     AssessmentRoundIn,
     CommentCreate,
     CommentOut,
     ProgressReportIn,
     SubmissionCreate,
     SubmissionOut,
-    TaskOut,
+    comment_out,
+    submission_out,
 )
-from uprflow.api.security import Principal, RuntimeDep, require
+from uprflow.api.schemas.tasks import TaskOut
+from uprflow.api.security import Principal
 from uprflow.domain.tasks import TaskKind
 from uprflow.domain.values import Stage
 from uprflow.workflows.consultation import ConsultationStage, SubmissionIn, SubmissionReceipt
-from uprflow.workflows.drafting import CommentIn, CommentReceipt, DraftCirculationStage
+from uprflow.workflows.draft_circulation import CommentIn, CommentReceipt, DraftCirculationStage
 
 router = APIRouter()
-
-Commenter = Annotated[Principal, Depends(require("nhri", "cso", "parliament", "secretariat"))]
-Submitter = Annotated[Principal, Depends(require("nhri", "cso"))]
-Ministry = Annotated[Principal, Depends(require("ministry"))]
-Assessor = Annotated[Principal, Depends(require("nhri", "cso"))]
 
 
 @router.post(
@@ -57,20 +61,28 @@ Assessor = Annotated[Principal, Depends(require("nhri", "cso"))]
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
 async def comment(
-    request: Request, cycle_id: CycleId, body: CommentCreate, rt: RuntimeDep, p: Commenter
+    request: Request,
+    cycle_id: CycleId,
+    body: CommentCreate,
+    rt: RuntimeDep,
+    p: Commenter,
+    key: IdempotencyKey,
+    rid: RequestId,
 ) -> JSONResponse:
     cycle_id = normalise_cycle_id(cycle_id)
-    key = idempotency_key(request)
-    rid = observability.request_id(request)  # the trace's request id
     arg = CommentIn(actor=p.actor(), text=body.text, themes=tuple(body.themes), request_id=rid)
 
-    async def run() -> CommentReceipt:
+    async def run() -> CommentOut:
         receipt: CommentReceipt = await stage_update(
-            rt, cycle_id, Stage.DRAFT_CIRCULATION, DraftCirculationStage.submit_comment, arg,
+            rt,
+            cycle_id,
+            Stage.DRAFT_CIRCULATION,
+            DraftCirculationStage.submit_comment,
+            arg,
             update_key=update_id(p, key),
             not_yet=f"the draft of {cycle_id} is not circulating for comment",
-        )  # fmt: skip
-        return receipt
+        )
+        return comment_out(receipt)
 
     return await idempotent(request, rt, p, body, run, status_code=201)
 
@@ -88,11 +100,15 @@ async def comment(
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
 async def submit(
-    request: Request, cycle_id: CycleId, body: SubmissionCreate, rt: RuntimeDep, p: Submitter
+    request: Request,
+    cycle_id: CycleId,
+    body: SubmissionCreate,
+    rt: RuntimeDep,
+    p: NhriOrCso,
+    key: IdempotencyKey,
+    rid: RequestId,
 ) -> JSONResponse:
     cycle_id = normalise_cycle_id(cycle_id)
-    key = idempotency_key(request)
-    rid = observability.request_id(request)  # the trace's request id
     arg = SubmissionIn(
         actor=p.actor(),
         title=body.title,
@@ -104,12 +120,16 @@ async def submit(
 
     async def run() -> SubmissionOut:
         receipt: SubmissionReceipt = await stage_update(
-            rt, cycle_id, Stage.CONSULTATION, ConsultationStage.receive_submission, arg,
+            rt,
+            cycle_id,
+            Stage.CONSULTATION,
+            ConsultationStage.receive_submission,
+            arg,
             update_key=update_id(p, key),
             not_yet=f"the consultation of {cycle_id} is not open for submissions",
             fields={"body.payload": "body"},
-        )  # fmt: skip
-        return SubmissionOut(cycle_id=cycle_id, **receipt.model_dump())
+        )
+        return submission_out(receipt, cycle_id=cycle_id)
 
     return await idempotent(request, rt, p, body, run, status_code=201)
 
@@ -122,22 +142,23 @@ async def _complete_own(
     kind: TaskKind,
     body: Any,
 ) -> JSONResponse:
-    async def find() -> str:
-        tasks = await asyncio.to_thread(open_tasks, rt.engine, cycle_id, kind, p.organisation)
-        if not tasks:
-            if not await cycle_known(rt, cycle_id):
-                raise ProblemError(404, f"no cycle {cycle_id}", kind="not-found")
-            raise ProblemError(
-                409,
-                f"{p.organisation} has no open {kind.value} task in {cycle_id}",
-                kind="no-open-task",
-            )
-        return tasks[0].task_id
-
+    find = open_task_finder(
+        rt,
+        cycle_id,
+        kind,
+        p.organisation,
+        f"{p.organisation} has no open {kind.value} task in {cycle_id}",
+    )
     return await complete_task(
-        request, rt, p, find, body.model_dump(mode="json"), expected_version=None, body=body,
+        request,
+        rt,
+        p,
+        find,
+        body.model_dump(mode="json"),
+        expected_version=None,
+        body=body,
         fields={"body.payload": "body"},
-    )  # fmt: skip
+    )
 
 
 @router.post(
@@ -168,7 +189,7 @@ async def report_progress(
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
 async def file_assessment(
-    request: Request, cycle_id: CycleId, body: AssessmentRoundIn, rt: RuntimeDep, p: Assessor
+    request: Request, cycle_id: CycleId, body: AssessmentRoundIn, rt: RuntimeDep, p: NhriOrCso
 ) -> JSONResponse:
     cycle_id = normalise_cycle_id(cycle_id)
     return await _complete_own(request, rt, p, cycle_id, TaskKind.ASSESS_IMPLEMENTATION, body)
