@@ -13,7 +13,8 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.domain.refusals import Refusal
     from uprflow.domain.tasks import TaskContext, TaskKind
     from uprflow.workflows.refusals import refuse
-    from uprflow.workflows.stage import StageBase, StageInput, StageResult, at_start_of
+    from uprflow.workflows.stage import StageBase
+    from uprflow.workflows.stage_models import StageInput, StageResult, at_start_of
 
 #: Temporal allows 2,000 updates per execution; each direct submission is one. Past this many
 #: the window refuses further submissions with a clear message instead of failing the workflow.

@@ -31,7 +31,7 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.workflows.recording import record
     from uprflow.workflows.review import ReviewStage
     from uprflow.workflows.search_attributes import COUNTRY, CYCLE, STAGE
-    from uprflow.workflows.stage import (
+    from uprflow.workflows.stage_models import (
         RecommendationRef,
         StageInput,
         StageResult,

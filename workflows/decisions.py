@@ -13,7 +13,12 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.domain.tasks import TaskContext, TaskKind
     from uprflow.domain.values import Document, Position
     from uprflow.workflows.approval import ApprovalFlow
-    from uprflow.workflows.stage import RecommendationRef, StageInput, StageResult, at_start_of
+    from uprflow.workflows.stage_models import (
+        RecommendationRef,
+        StageInput,
+        StageResult,
+        at_start_of,
+    )
 
 
 @workflow.defn(name="DecisionsStage")

@@ -15,7 +15,8 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.domain.tasks import TaskContext, TaskKind
     from uprflow.workflows.notifying import notify
     from uprflow.workflows.refusals import refuse
-    from uprflow.workflows.stage import StageBase, StageInput, StageResult, role_of
+    from uprflow.workflows.stage import StageBase, role_of
+    from uprflow.workflows.stage_models import StageInput, StageResult
 
 DRAFT_ID = "national-report"
 #: Temporal allows 2,000 updates per execution; each comment is one. Past this many the

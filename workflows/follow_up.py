@@ -14,9 +14,9 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.domain.profile import add_months
     from uprflow.domain.tasks import TaskContext, TaskKind
     from uprflow.domain.values import Position
-    from uprflow.workflows.stage import (
+    from uprflow.workflows.stage import StageBase
+    from uprflow.workflows.stage_models import (
         RecommendationRef,
-        StageBase,
         StageInput,
         StageResult,
         at_start_of,

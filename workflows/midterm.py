@@ -13,7 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.domain.tasks import TaskContext, TaskKind
     from uprflow.domain.values import Document, Position
     from uprflow.workflows.approval import ApprovalFlow
-    from uprflow.workflows.stage import StageInput, StageResult, at_start_of
+    from uprflow.workflows.stage_models import StageInput, StageResult, at_start_of
 
 DRAFT_ID = "midterm-report"
 

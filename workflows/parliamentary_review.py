@@ -9,7 +9,8 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.domain.legislation import needs_parliament
     from uprflow.domain.tasks import TaskContext, TaskKind
     from uprflow.domain.values import Document, Position
-    from uprflow.workflows.stage import StageBase, StageInput, StageResult
+    from uprflow.workflows.stage import StageBase
+    from uprflow.workflows.stage_models import StageInput, StageResult
 
 
 @workflow.defn(name="ParliamentaryReviewStage")

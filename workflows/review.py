@@ -8,7 +8,8 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from uprflow.domain.tasks import TaskContext, TaskKind
-    from uprflow.workflows.stage import RecommendationRef, StageBase, StageInput, StageResult
+    from uprflow.workflows.stage import StageBase
+    from uprflow.workflows.stage_models import RecommendationRef, StageInput, StageResult
 
 
 @workflow.defn(name="ReviewStage")

@@ -13,10 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel, Field
 from temporalio import workflow
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
@@ -26,88 +25,20 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.domain.profile import Profile
     from uprflow.domain.refusals import Refusal
     from uprflow.domain.tasks import TaskContext, TaskKind
-    from uprflow.domain.values import Position, Stage
     from uprflow.workflows.notifying import Contact
     from uprflow.workflows.recording import record
     from uprflow.workflows.refusals import refuse
     from uprflow.workflows.search_attributes import ASSIGNEE, COUNTRY, CYCLE, DUE_AT, STAGE
-    from uprflow.workflows.task import TaskOutcome, TaskSpec, TaskWorkflow
-
-
-class RecommendationRef(BaseModel):
-    """What later stages need to know about a recommendation."""
-
-    recommendation_id: str
-    themes: tuple[str, ...] = ()
-    position: Position | None = None
-    lead: str | None = None
-    carried_from: str | None = None
-
-
-class StageInput(BaseModel):
-    """The input of every stage workflow (versionable: add fields with defaults)."""
-
-    cycle_id: str
-    country: str
-    cycle_number: int
-    review_date: date
-    profile: Profile
-    stage: Stage
-    opens_at: datetime
-    closes_at: datetime
-    recommendations: list[RecommendationRef] = Field(default_factory=list)
-    # Continue-as-new carry-over (follow-up): where a long stage left off.
-    carry: dict[str, Any] = Field(default_factory=dict)
-
-
-class StageResult(BaseModel):
-    """What a stage hands back to the cycle."""
-
-    stage: Stage
-    closed_early: bool = False
-    tasks_completed: int = 0
-    tasks_cancelled: int = 0
-    recommendations: list[RecommendationRef] = Field(default_factory=list)
-    facts: dict[str, int] = Field(default_factory=dict)
-
-
-class CloseEarly(BaseModel):
-    """The body of a stage's ``close_early`` update."""
-
-    actor: Actor
-    reason: str = Field(min_length=1)
-    request_id: str | None = None
-
-
-class ExtendDeadline(BaseModel):
-    """The body of a stage's ``extend_deadline`` update."""
-
-    actor: Actor
-    new_deadline: datetime
-    reason: str = Field(min_length=1)
-    request_id: str | None = None
-
-
-class StageView(BaseModel):
-    """The ``view`` query of a stage."""
-
-    stage: Stage
-    status: str
-    opens_at: datetime
-    deadline: datetime
-    closed_early: bool
-    open_tasks: list[str]
-    done_tasks: int
-
-
-def at_start_of(day: date) -> datetime:
-    """Midnight UTC of a day: windows open and close on day boundaries."""
-    return datetime.combine(day, time(0, 0), tzinfo=UTC)
-
-
-def stage_workflow_id(cycle_id: str, stage: Stage | str) -> str:
-    """``stage-KE-4-decisions`` for ``cycle-KE-4``."""
-    return f"stage-{cycle_id.removeprefix('cycle-')}-{Stage(stage).value}"
+    from uprflow.workflows.stage_models import (
+        CloseEarly,
+        ExtendDeadline,
+        StageInput,
+        StageResult,
+        StageView,
+        stage_workflow_id,
+    )
+    from uprflow.workflows.task import TaskWorkflow
+    from uprflow.workflows.task_models import TaskOutcome, TaskSpec
 
 
 class StageBase:

@@ -11,23 +11,17 @@ response reflects committed state.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from uprflow.domain import events as ev
-    from uprflow.domain.envelope import Actor
     from uprflow.domain.notices import Template
-    from uprflow.domain.profile import Reminders
-    from uprflow.domain.refusals import Refusal, RefusedField
-    from uprflow.domain.reminders import days_overdue, next_alarm, reminders_passed
+    from uprflow.domain.refusals import Refusal
+    from uprflow.domain.reminders import next_alarm, reminders_passed
     from uprflow.domain.tasks import (
-        PayloadError,
-        TaskContext,
-        TaskKind,
         completion_events,
         result_ref,
         validate_completion,
@@ -36,97 +30,22 @@ with workflow.unsafe.imports_passed_through():
     from uprflow.workflows.recording import record
     from uprflow.workflows.refusals import refuse
     from uprflow.workflows.search_attributes import ASSIGNEE, DUE_AT
-
-
-class TaskSpec(BaseModel):
-    """Everything a task workflow needs, fixed at assignment (versionable: add defaults)."""
-
-    task_id: str
-    cycle_id: str
-    kind: TaskKind
-    title: str
-    assignee_org: str
-    assignee_role: str
-    due_at: datetime
-    context: TaskContext
-    reminders: Reminders
-    assignee_contact: Contact = Contact()
-    escalation_contact: Contact = Contact()
-
-
-class TaskCompletion(BaseModel):
-    """The body of the ``complete`` update."""
-
-    actor: Actor
-    payload: dict[str, Any]
-    expected_version: int | None = Field(
-        None, description="the task version the caller saw; a stale one is rejected"
+    from uprflow.workflows.task_models import (
+        TaskCancellation,
+        TaskCompletion,
+        TaskExtension,
+        TaskOutcome,
+        TaskReassignment,
+        TaskSpec,
+        TaskView,
     )
-    request_id: str | None = None
-
-
-class TaskExtension(BaseModel):
-    """The body of the ``extend`` update."""
-
-    actor: Actor
-    new_due_at: datetime
-    reason: str = Field(min_length=1)
-    request_id: str | None = None
-
-
-class TaskReassignment(BaseModel):
-    """The body of the ``reassign`` update."""
-
-    actor: Actor
-    assignee_org: str = Field(min_length=1)
-    assignee_role: str = Field(min_length=1)
-    reason: str | None = None
-    contact: Contact = Contact()
-    request_id: str | None = None
-
-
-class TaskCancellation(BaseModel):
-    """The body of the ``cancel`` update."""
-
-    actor: Actor
-    reason: str = Field(min_length=1)
-    request_id: str | None = None
-
-
-class TaskView(BaseModel):
-    """What the ``view`` query and every update return."""
-
-    task_id: str
-    cycle_id: str
-    kind: TaskKind
-    title: str
-    stage: str
-    assignee_org: str
-    assignee_role: str
-    due_at: datetime
-    status: Literal["open", "completed", "cancelled"]
-    version: int
-    reminders_sent: int
-    escalations_sent: int
-    subjects: list[str]
-    context: TaskContext
-    completed_by: str | None = None
-    result: dict[str, Any] | None = None
-
-
-class TaskOutcome(BaseModel):
-    """The task workflow's result, read by the stage that assigned it."""
-
-    task_id: str
-    status: Literal["completed", "cancelled"]
-    assignee_org: str
-    payload: dict[str, Any] | None = None
-    completed_by: str | None = None
-
-
-def task_workflow_id(task_id: str) -> str:
-    """Task ids are workflow ids: ``task-<CC>-<N>-...``."""
-    return task_id
+    from uprflow.workflows.task_notices import notice_facts
+    from uprflow.workflows.task_rules import (
+        check_completion,
+        check_extension,
+        check_open,
+        check_reassignment,
+    )
 
 
 @workflow.defn(name="Task")
@@ -239,20 +158,13 @@ class TaskWorkflow:
     # ------------------------------------------------------------------ complete
 
     def _check_open(self, expected_version: int | None = None) -> TaskSpec:
-        if self._spec is None:
-            raise refuse(Refusal.TASK_NOT_READY, "the task is not started yet")
-        if self._status != "open" or self._busy:
-            raise refuse(
-                Refusal.TASK_CLOSED,
-                f"task {self._spec.task_id} is {self._status if not self._busy else 'closing'}",
-            )
-        if expected_version is not None and expected_version != self._version:
-            raise refuse(
-                Refusal.STALE_VERSION,
-                f"the task is at version {self._version}, not {expected_version}; reload it",
-                field="expected_version",
-            )
-        return self._spec
+        return check_open(
+            self._spec,
+            self._status,
+            busy=self._busy,
+            version=self._version,
+            expected_version=expected_version,
+        )
 
     @workflow.update
     async def complete(self, completion: TaskCompletion) -> TaskView:
@@ -292,27 +204,7 @@ class TaskWorkflow:
 
     @complete.validator
     def _validate_complete(self, completion: TaskCompletion) -> None:
-        spec = self._check_open(completion.expected_version)
-        if completion.actor.organisation != spec.assignee_org and completion.actor.role not in (
-            "secretariat",
-        ):
-            raise refuse(
-                Refusal.NOT_ASSIGNEE,
-                f"{completion.actor.organisation} is not the assignee ({spec.assignee_org})",
-                field="actor.organisation",
-            )
-        try:
-            validate_completion(spec.kind, completion.payload, spec.context)
-        except PayloadError as exc:
-            raise refuse(
-                Refusal.INVALID_PAYLOAD,
-                f"payload: {exc}",
-                # The payload's paths, from the update's argument (``payload.positions.1...``).
-                fields=(
-                    RefusedField(f"payload.{f.field}" if f.field else "payload", f.message)
-                    for f in exc.fields
-                ),
-            ) from None
+        check_completion(self._check_open(completion.expected_version), completion)
 
     # ------------------------------------------------------------------ extend / reassign / cancel
 
@@ -347,14 +239,7 @@ class TaskWorkflow:
 
     @extend.validator
     def _validate_extend(self, ext: TaskExtension) -> None:
-        spec = self._check_open()
-        if ext.new_due_at <= spec.due_at:
-            raise refuse(
-                Refusal.INVALID_EXTENSION,
-                f"{ext.new_due_at.isoformat()} is not later than the current due "
-                f"date {spec.due_at.isoformat()}",
-                field="new_due_at",
-            )
+        check_extension(self._check_open(), ext)
 
     @workflow.update
     async def reassign(self, re: TaskReassignment) -> TaskView:
@@ -395,13 +280,7 @@ class TaskWorkflow:
 
     @reassign.validator
     def _validate_reassign(self, re: TaskReassignment) -> None:
-        spec = self._check_open()
-        if re.assignee_org == spec.assignee_org:
-            raise refuse(
-                Refusal.INVALID_REASSIGNMENT,
-                f"the task is already assigned to {spec.assignee_org}",
-                field="assignee_org",
-            )
+        check_reassignment(self._check_open(), re)
 
     @workflow.update
     async def cancel(self, cancellation: TaskCancellation) -> TaskView:
@@ -474,28 +353,20 @@ class TaskWorkflow:
         )
 
     async def _notify(self, template: Template, org: str, contact: Contact, **extra: str) -> None:
-        spec = self._spec
-        assert spec is not None
-        due = spec.due_at.isoformat()
-        facts: dict[str, str]
-        if template == "task_assigned":
-            facts = {"title": spec.title, "kind": spec.kind.value, "due": due, "assignee": org}
-        elif template == "task_reminder":
-            facts = {"title": spec.title, "n": str(self._reminders_sent), "due": due}
-        elif template == "task_escalated":
-            facts = {
-                "title": spec.title,
-                "assignee": spec.assignee_org,
-                "days_overdue": str(days_overdue(spec.due_at, workflow.now())),
-                "level": str(self._escalations_sent),
-                "due": due,
-            }
-        else:
-            facts = {"title": spec.title, "due": due, "assignee": org, **extra}
+        assert self._spec is not None
+        facts = notice_facts(
+            template,
+            self._spec,
+            org,
+            now=workflow.now(),
+            reminders_sent=self._reminders_sent,
+            escalations_sent=self._escalations_sent,
+            extra=extra,
+        )
         await notify(
             template=template,
-            cycle_id=spec.cycle_id,
-            task_id=spec.task_id,
+            cycle_id=self._spec.cycle_id,
+            task_id=self._spec.task_id,
             recipient_org=org,
             contact=contact,
             facts=facts,

@@ -9,7 +9,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from uprflow.domain.values import Document
     from uprflow.workflows.approval import ApprovalFlow
-    from uprflow.workflows.stage import StageInput, StageResult, at_start_of
+    from uprflow.workflows.stage_models import StageInput, StageResult, at_start_of
 
 
 @workflow.defn(name="ValidationStage")

@@ -37,7 +37,8 @@ from uprflow.store.migrate import migrate
 from uprflow.store.reading import iter_all, read_stream
 from uprflow.store.schema import proj_tasks
 from uprflow.worker import build_worker
-from uprflow.workflows.task import TaskSpec, TaskWorkflow
+from uprflow.workflows.task import TaskWorkflow
+from uprflow.workflows.task_models import TaskSpec
 
 REPO = Path(__file__).resolve().parents[2]
 #: No reminder or escalation falls within the test.

@@ -13,7 +13,8 @@ from tests.workflows.support import rig
 from uprflow.domain.envelope import Actor
 from uprflow.domain.profile import Reminders
 from uprflow.domain.tasks import TaskContext, TaskKind
-from uprflow.workflows.task import TaskExtension, TaskSpec, TaskWorkflow
+from uprflow.workflows.task import TaskWorkflow
+from uprflow.workflows.task_models import TaskExtension, TaskSpec
 
 pytestmark = pytest.mark.devserver
 

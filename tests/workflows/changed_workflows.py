@@ -7,7 +7,8 @@ from datetime import timedelta
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from uprflow.workflows.task import TaskOutcome, TaskSpec, TaskWorkflow
+    from uprflow.workflows.task import TaskWorkflow
+    from uprflow.workflows.task_models import TaskOutcome, TaskSpec
 
 
 @workflow.defn(name="Task")

@@ -18,13 +18,8 @@ from uprflow.domain.profile import Reminders
 from uprflow.domain.refusals import Refusal, fields_of
 from uprflow.domain.tasks import TaskContext, TaskKind
 from uprflow.workflows.notifying import Contact
-from uprflow.workflows.task import (
-    TaskCompletion,
-    TaskExtension,
-    TaskReassignment,
-    TaskSpec,
-    TaskWorkflow,
-)
+from uprflow.workflows.task import TaskWorkflow
+from uprflow.workflows.task_models import TaskCompletion, TaskExtension, TaskReassignment, TaskSpec
 
 POLICY = Reminders(
     before_due_days=(7, 1),
