@@ -60,7 +60,8 @@ from uprflow.temporal import dev_server_path  # noqa: E402
 from uprflow.worker import build_worker  # noqa: E402
 from uprflow.workflows.notifying import Contact  # noqa: E402
 from uprflow.workflows.search_attributes import SEARCH_ATTRIBUTES  # noqa: E402
-from uprflow.workflows.task import TaskCompletion, TaskSpec, TaskWorkflow  # noqa: E402
+from uprflow.workflows.task import TaskWorkflow  # noqa: E402
+from uprflow.workflows.task_models import TaskCompletion, TaskSpec  # noqa: E402
 
 CLIENTS = 50
 PER_ROUND = 125  # completions per path per round; two rounds per path
@@ -247,7 +248,8 @@ async def main() -> None:
                 if not has_route:
                     api_path = await in_process_path(settings, engine, ledger, actor)
                     print("POST /tasks/{id}/complete is not in the API yet: measuring "
-                          "uprflow.api.commands.run_update in this process instead")  # fmt: skip
+                          "uprflow.api.commands.updates.run_update in this process "
+                          "instead")  # fmt: skip
 
                 warm, rest = ids[: 2 * WARMUP], ids[2 * WARMUP :]
                 chunks = [rest[i::4] for i in range(4)]
@@ -310,7 +312,7 @@ async def wait_for_api(http: httpx.AsyncClient, timeout_s: float = 30.0) -> None
 async def in_process_path(
     settings: Settings, engine: object, ledger: Ledger, actor: Actor
 ) -> Callable[[str], Awaitable[None]]:
-    from uprflow.api.commands import run_update
+    from uprflow.api.commands.updates import run_update
     from uprflow.api.runtime import Runtime, TemporalHandle
 
     rt = Runtime(settings, engine, TemporalHandle(settings), ledger)  # type: ignore[arg-type]

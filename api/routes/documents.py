@@ -8,11 +8,13 @@ import asyncio
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from uprflow.api.deps import AnyRole, ReportReader, RuntimeDep
+from uprflow.api.params import LedgerCycleId
 from uprflow.api.problems import ProblemError, problem_responses
-from uprflow.api.security import ALL_ROLES, Principal, RuntimeDep, require
+from uprflow.documents.dates import end_of_day
 from uprflow.documents.matrix import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -31,13 +33,6 @@ from uprflow.documents.midterm import (
 
 router = APIRouter(tags=["documents"])
 
-CYCLE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$"
-CycleId = Annotated[
-    str,
-    Path(pattern=CYCLE_ID, description="a cycle id, e.g. `cycle-KE-4`", examples=["cycle-KE-4"]),
-]
-MatrixReader = Annotated[Principal, Depends(require(*ALL_ROLES))]
-ReportReader = Annotated[Principal, Depends(require("secretariat", "auditor", "parliament"))]
 _ERRORS = problem_responses(401, 403, 404, 422)
 
 
@@ -51,12 +46,6 @@ def _file(media_type: str, what: str, example: str) -> dict[int | str, dict[str,
         },
         **_ERRORS,
     }
-
-
-def _end_of_day(day: date) -> datetime:
-    from uprflow.cli_docs import end_of_day
-
-    return end_of_day(day)
 
 
 def _download(data: bytes, media_type: str, filename: str, *, inline: bool = False) -> Response:
@@ -91,7 +80,7 @@ AsOfDate = Annotated[
     responses=_file(XLSX_MEDIA_TYPE, "the workbook (sheets Matrix and Summary)", "(XLSX bytes)"),
 )
 async def matrix_xlsx_route(
-    cycle_id: CycleId, rt: RuntimeDep, p: MatrixReader, as_of: AsOfInstant = None
+    cycle_id: LedgerCycleId, rt: RuntimeDep, p: AnyRole, as_of: AsOfInstant = None
 ) -> Response:
     """One row per recommendation with the OHCHR columns and the implementation columns,
     grouped by cluster; frozen header, filters; a Summary sheet with counts."""
@@ -109,7 +98,7 @@ async def matrix_xlsx_route(
     ),
 )
 async def matrix_csv_route(
-    cycle_id: CycleId, rt: RuntimeDep, p: MatrixReader, as_of: AsOfInstant = None
+    cycle_id: LedgerCycleId, rt: RuntimeDep, p: AnyRole, as_of: AsOfInstant = None
 ) -> Response:
     """The same columns and rows as the workbook, as UTF-8 CSV."""
     matrix = await _matrix(rt, cycle_id, as_of)
@@ -118,7 +107,7 @@ async def matrix_csv_route(
 
 async def _midterm(rt: RuntimeDep, cycle_id: str, as_of: date) -> Any:
     try:
-        return await asyncio.to_thread(load_midterm, rt.engine, cycle_id, _end_of_day(as_of))
+        return await asyncio.to_thread(load_midterm, rt.engine, cycle_id, end_of_day(as_of))
     except CycleNotFound as exc:
         raise ProblemError(404, str(exc), kind="not-found") from None
 
@@ -130,7 +119,7 @@ async def _midterm(rt: RuntimeDep, cycle_id: str, as_of: date) -> Any:
     responses=_file(DOCX_MEDIA_TYPE, "the report", "(DOCX bytes)"),
 )
 async def midterm_docx_route(
-    cycle_id: CycleId, rt: RuntimeDep, p: ReportReader, as_of: AsOfDate
+    cycle_id: LedgerCycleId, rt: RuntimeDep, p: ReportReader, as_of: AsOfDate
 ) -> Response:
     """Built from the ledger as of the date: summary counts, status by theme (chart), the
     per-recommendation progress table with the NHRI's and CSOs' assessments."""
@@ -146,7 +135,7 @@ async def midterm_docx_route(
     responses=_file(HTML_MEDIA_TYPE, "a self-contained page", "<!DOCTYPE html>..."),
 )
 async def midterm_html_route(
-    cycle_id: CycleId, rt: RuntimeDep, p: ReportReader, as_of: AsOfDate
+    cycle_id: LedgerCycleId, rt: RuntimeDep, p: ReportReader, as_of: AsOfDate
 ) -> Response:
     """The same report as one self-contained, accessible HTML page (chart as a data URI)."""
     report = await _midterm(rt, cycle_id, as_of)

@@ -10,58 +10,25 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 from typing import Annotated, Any
 
-import sqlalchemy as sa
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
-from uprflow.api import observability
+from uprflow.api.commands.imports import import_file as import_recommendations_file
+from uprflow.api.deps import AuditorOrSecretariat, RequestId, RuntimeDep, Secretariat
 from uprflow.api.idempotency import idempotent
-from uprflow.api.problems import FieldError, ProblemError, problem_responses
-from uprflow.api.routes.cycles import CycleId, normalise_cycle_id
-from uprflow.api.security import Principal, RuntimeDep, require
+from uprflow.api.params import CycleId, normalise_cycle_id
+from uprflow.api.problems import ProblemError, problem_responses
+from uprflow.api.queries.triage import shipped_profile, triage_items
+from uprflow.api.schemas.triage import TriageList
 from uprflow.domain.envelope import Actor
-from uprflow.domain.profile import Profile
-from uprflow.importing import ImportFileError, ImportSummary, parse_bytes, write_import
+from uprflow.importing import ImportSummary
 from uprflow.importing.fields import parse_cycle_id
-from uprflow.profiles import ProfileError, load_profile, shipped_profiles
-from uprflow.store.schema import proj_recommendations
 
 router = APIRouter()
 
-Secretariat = Annotated[Principal, Depends(require("secretariat"))]
-Reader = Annotated[Principal, Depends(require("secretariat", "auditor"))]
-
 _MAX_BYTES = 50 * 1024 * 1024
-
-
-class TriageItem(BaseModel):
-    """A recommendation no routing rule matched."""
-
-    recommendation_id: str = Field(examples=["cycle-KE-4:145.3"])
-    text: str = Field(examples=["Ratify the Convention on ... (France);"])
-    themes: list[str] = Field(default_factory=list, examples=[["Culture"]])
-    position: str | None = Field(None, examples=["supported"])
-    lead_ministry: str = Field(examples=["OAG-DOJ"])
-
-
-class TriageList(BaseModel):
-    """The cycle's triage queue: recommendations routed to the triage organisation."""
-
-    cycle_id: str = Field(examples=["cycle-KE-4"])
-    triage_organisation: str | None = Field(examples=["OAG-DOJ"])
-    total: int = Field(examples=[1])
-    items: list[TriageItem]
-
-
-def _profile(cycle_id: str) -> Profile | None:
-    country, _ = parse_cycle_id(cycle_id)
-    if country not in shipped_profiles():
-        return None
-    return load_profile(country)
 
 
 @router.post(
@@ -84,6 +51,7 @@ async def import_file(
     cycle_id: CycleId,
     rt: RuntimeDep,
     p: Secretariat,
+    rid: RequestId,
     file: Annotated[UploadFile, File(description="the file to import")],
 ) -> JSONResponse:
     try:
@@ -95,65 +63,22 @@ async def import_file(
     if len(data) > _MAX_BYTES:
         raise ProblemError(413, f"the file is larger than {_MAX_BYTES} bytes", kind="too-large")
     name = file.filename or "upload"
-
-    def run_sync() -> ImportSummary:
-        try:
-            parsed = parse_bytes(data, name, cycle=cycle_id)
-        except ImportFileError as exc:
-            where = ", ".join(
-                x
-                for x in (
-                    f"row {exc.row}" if exc.row else "",
-                    exc.column and f"column {exc.column}",
-                )
-                if x
-            )
-            raise ProblemError(
-                422,
-                f"{name}: {exc} (nothing imported)",
-                kind="import-invalid",
-                errors=[FieldError(field=where or "file", message=exc.reason)],
-            ) from None
-        try:
-            profile = _profile(cycle_id)
-        except ProfileError as exc:  # pragma: no cover - shipped profiles are tested
-            raise ProblemError(500, str(exc)) from None
-        actor = Actor(role=p.role, organisation=p.organisation, subject=p.token_id)
-        return write_import(
-            rt.ledger, parsed, actor=actor, profile=profile,
-            request_id=observability.request_id(request),
-        )  # fmt: skip
+    actor = Actor(role=p.role, organisation=p.organisation, subject=p.token_id)
 
     async def run() -> Any:
-        return (await asyncio.to_thread(run_sync)).model_dump(mode="json")
+        summary = await asyncio.to_thread(
+            import_recommendations_file,
+            rt.ledger,
+            data,
+            name,
+            cycle_id=cycle_id,
+            actor=actor,
+            request_id=rid,
+        )
+        return summary.model_dump(mode="json")
 
     body = {"cycle_id": cycle_id, "sha256": hashlib.sha256(data).hexdigest()}
     return await idempotent(request, rt, p, body, run, status_code=201)
-
-
-def _triage(engine: sa.Engine, cycle_id: str, org: str | None) -> list[TriageItem]:
-    if org is None:
-        return []
-    t = proj_recommendations
-    with engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(t.c.recommendation_id, t.c.position, t.c.lead_ministry, t.c.data)
-            .where(t.c.cycle_id == cycle_id, t.c.lead_ministry == org)
-            .order_by(t.c.recommendation_id)
-        ).all()
-    out = []
-    for r in rows:
-        data = json.loads(r.data)
-        out.append(
-            TriageItem(
-                recommendation_id=r.recommendation_id,
-                text=data.get("text", ""),
-                themes=list(data.get("themes", ())),
-                position=r.position,
-                lead_ministry=r.lead_ministry,
-            )
-        )
-    return out
 
 
 @router.get(
@@ -166,12 +91,12 @@ def _triage(engine: sa.Engine, cycle_id: str, org: str | None) -> list[TriageIte
     tags=["recommendations"],
     responses=problem_responses(401, 403, 422),
 )
-async def triage(cycle_id: CycleId, rt: RuntimeDep, p: Reader) -> TriageList:
+async def triage(cycle_id: CycleId, rt: RuntimeDep, p: AuditorOrSecretariat) -> TriageList:
     try:
         cycle_id = normalise_cycle_id(cycle_id)
-        profile = _profile(cycle_id)
+        profile = shipped_profile(cycle_id)
     except ValueError:
         raise ProblemError(422, f"{cycle_id!r} is not a cycle id like cycle-KE-4") from None
     org = profile.routing.triage if profile else None
-    items = await asyncio.to_thread(_triage, rt.engine, cycle_id, org)
+    items = await asyncio.to_thread(triage_items, rt.engine, cycle_id, org)
     return TriageList(cycle_id=cycle_id, triage_organisation=org, total=len(items), items=items)

@@ -8,74 +8,26 @@ recorded with ``TaskCompleted`` in one append before the response is sent.
 from __future__ import annotations
 
 import asyncio
-import json
-from typing import Annotated, Any
+from typing import Annotated
 
-import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from uprflow.api.commands.tasks import complete_task, open_task_finder
+from uprflow.api.deps import AnyRole, RuntimeDep, Secretariat
+from uprflow.api.params import CycleId, normalise_cycle_id
 from uprflow.api.problems import ProblemError, problem_responses
-from uprflow.api.routes.cycles import CycleId, cycle_known, normalise_cycle_id
-from uprflow.api.routes.tasks import complete_task, open_tasks
-from uprflow.api.schemas import (
+from uprflow.api.queries.cycles import cycle_known
+from uprflow.api.queries.recommendations import recommendation_page
+from uprflow.api.schemas.recommendations import (
     ImportOut,
     RecommendationList,
-    RecommendationOut,
     RecommendationsImportIn,
 )
-from uprflow.api.security import ALL_ROLES, Principal, RuntimeDep, require
+from uprflow.api.schemas.tasks import task_out
 from uprflow.domain.tasks import TaskKind
-from uprflow.store.schema import proj_recommendations
 
 router = APIRouter()
-
-Secretariat = Annotated[Principal, Depends(require("secretariat"))]
-AnyRole = Annotated[Principal, Depends(require(*ALL_ROLES))]
-
-
-def _sdg_matches(wanted: str, sdgs: list[str]) -> bool:
-    """``5`` matches ``5``, ``SDG 5`` and the targets ``5.2``; ``5.2`` matches ``5.2`` only."""
-
-    def norm(s: str) -> str:
-        return s.casefold().replace("sdg", "").replace(" ", "")
-
-    w = norm(wanted)
-    return any(norm(s) == w or norm(s).startswith(w + ".") for s in sdgs)
-
-
-def _list(
-    engine: sa.Engine,
-    cycle_id: str,
-    *,
-    theme: str | None,
-    sdg: str | None,
-    ministry: str | None,
-    position: str | None,
-    status: str | None,
-    limit: int,
-    offset: int,
-) -> tuple[list[RecommendationOut], int]:
-    t = proj_recommendations
-    where: list[sa.ColumnElement[bool]] = [t.c.cycle_id == cycle_id]
-    if ministry:
-        where.append(sa.func.upper(t.c.lead_ministry) == ministry.upper())
-    if position:
-        where.append(t.c.position == position)
-    if status:
-        where.append(t.c.status == status)
-    with engine.connect() as conn:
-        rows = conn.execute(sa.select(t.c.data).where(*where).order_by(t.c.recommendation_id))
-        found: list[dict[str, Any]] = [json.loads(r.data) for r in rows]
-    # Why in Python: themes and SDGs are lists inside ``data``; a cycle holds hundreds of
-    # recommendations, not millions, and this stays the same on SQLite and PostgreSQL.
-    if theme:
-        wanted = theme.casefold()
-        found = [d for d in found if any(wanted in th.casefold() for th in d.get("themes", ()))]
-    if sdg:
-        found = [d for d in found if _sdg_matches(sdg, list(d.get("sdgs", ())))]
-    page = found[offset : offset + limit]
-    return [RecommendationOut.model_validate({**d, "cycle_id": cycle_id}) for d in page], len(found)
 
 
 @router.post(
@@ -99,29 +51,29 @@ async def import_recommendations(
 ) -> JSONResponse:
     cycle_id = normalise_cycle_id(cycle_id)
 
-    async def find() -> str:
-        tasks = await asyncio.to_thread(
-            open_tasks, rt.engine, cycle_id, TaskKind.IMPORT_RECOMMENDATIONS
-        )
-        if not tasks:
-            if not await cycle_known(rt, cycle_id):
-                raise ProblemError(404, f"no cycle {cycle_id}", kind="not-found")
-            raise ProblemError(
-                409,
-                f"the review stage of {cycle_id} has no open import task (the review has not "
-                "started yet, or the recommendations were already imported)",
-                kind="no-open-task",
-            )
-        return tasks[0].task_id
-
+    find = open_task_finder(
+        rt,
+        cycle_id,
+        TaskKind.IMPORT_RECOMMENDATIONS,
+        None,
+        f"the review stage of {cycle_id} has no open import task (the review has not "
+        "started yet, or the recommendations were already imported)",
+    )
     payload = {"recommendations": [r.model_dump(mode="json") for r in body.recommendations]}
     return await complete_task(
-        request, rt, p, find, payload, expected_version=None, body=body,
-        fields={"body.payload": "body"}, status_code=201,
+        request,
+        rt,
+        p,
+        find,
+        payload,
+        expected_version=None,
+        body=body,
+        fields={"body.payload": "body"},
+        status_code=201,
         present=lambda task_id, view: ImportOut(
-            task_id=task_id, imported=len(body.recommendations), task=view
+            task_id=task_id, imported=len(body.recommendations), task=task_out(view)
         ),
-    )  # fmt: skip
+    )
 
 
 @router.get(
@@ -151,11 +103,18 @@ async def list_recommendations(
 ) -> RecommendationList:
     cycle_id = normalise_cycle_id(cycle_id)
     items, total = await asyncio.to_thread(
-        lambda: _list(
-            rt.engine, cycle_id, theme=theme, sdg=sdg, ministry=ministry, position=position,
-            status=status, limit=limit, offset=offset,
+        lambda: recommendation_page(
+            rt.engine,
+            cycle_id,
+            theme=theme,
+            sdg=sdg,
+            ministry=ministry,
+            position=position,
+            status=status,
+            limit=limit,
+            offset=offset,
         )
-    )  # fmt: skip
+    )
     if total == 0 and not await cycle_known(rt, cycle_id):
         raise ProblemError(404, f"no cycle {cycle_id}", kind="not-found")
     return RecommendationList(items=items, total=total, limit=limit, offset=offset)

@@ -12,188 +12,41 @@ update returns, the ledger and the read models already show it.
 from __future__ import annotations
 
 import asyncio
-import json
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated
 
-import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from uprflow.api import observability
-from uprflow.api.commands import renamed, run_update
-from uprflow.api.idempotency import idempotency_key, idempotent, update_id
+from uprflow.api.commands.tasks import complete_task
+from uprflow.api.commands.updates import renamed, run_update
+from uprflow.api.deps import (
+    AnyRole,
+    Completer,
+    IdempotencyKey,
+    RequestId,
+    RuntimeDep,
+    Secretariat,
+)
+from uprflow.api.idempotency import idempotent, update_id
+from uprflow.api.params import TaskId
 from uprflow.api.problems import ProblemError, problem_responses
-from uprflow.api.routes.cycles import QUERY_TIMEOUT
-from uprflow.api.runtime import Runtime
-from uprflow.api.schemas import (
+from uprflow.api.queries.live import live_task
+from uprflow.api.queries.tasks import task_page, visible_task
+from uprflow.api.schemas.tasks import (
     TaskCompleteIn,
     TaskDetail,
     TaskExtendIn,
-    TaskItem,
-    TaskKind,
     TaskList,
     TaskOut,
     TaskReassignIn,
+    task_detail,
+    task_out,
 )
-from uprflow.api.security import ALL_ROLES, Principal, RuntimeDep, require
-from uprflow.store.schema import proj_tasks
-from uprflow.store.timefmt import format_ts, utc_now
-from uprflow.workflows.task import (
-    TaskCompletion,
-    TaskExtension,
-    TaskReassignment,
-    TaskView,
-    TaskWorkflow,
-)
+from uprflow.domain.tasks import TaskKind
+from uprflow.workflows.task import TaskWorkflow
+from uprflow.workflows.task_models import TaskExtension, TaskReassignment, TaskView
 
 router = APIRouter()
-
-TaskId = Annotated[
-    str,
-    Path(
-        description="task id, e.g. task-KE-4-decisions-003-moj-propose",
-        pattern=r"^task-[A-Za-z0-9_-]{1,200}$",
-        examples=["task-KE-4-decisions-003-moj-propose"],
-    ),
-]
-#: Who may complete tasks (the workflow checks the assignee; the route hides other orgs' tasks).
-Completer = Annotated[
-    Principal, Depends(require("ministry", "nhri", "cso", "parliament", "secretariat"))
-]
-Secretariat = Annotated[Principal, Depends(require("secretariat"))]
-AnyRole = Annotated[Principal, Depends(require(*ALL_ROLES))]
-
-
-# ------------------------------------------------------------------ read model (shared)
-
-
-def task_item(row: Any, now: str) -> TaskItem:
-    """A read-model row as an inbox entry."""
-    return TaskItem.model_validate(
-        {
-            **json.loads(row.data),
-            "cycle_id": row.cycle_id,
-            "overdue": row.status == "open" and row.due_at < now,
-        }
-    )
-
-
-def _task_row(engine: sa.Engine, task_id: str) -> Any:
-    with engine.connect() as conn:
-        return conn.execute(sa.select(proj_tasks).where(proj_tasks.c.task_id == task_id)).first()
-
-
-def _kind_clause(kind: str) -> sa.ColumnElement[bool]:
-    # ``data`` is the compact JSON of TaskState (pydantic writes no spaces), so the kind's
-    # key/value pair appears exactly once; a title containing it would be escaped (\").
-    return proj_tasks.c.data.contains(f'"kind":"{kind}"', autoescape=True)
-
-
-def open_tasks(
-    engine: sa.Engine, cycle_id: str, kind: TaskKind, org: str | None = None
-) -> list[TaskItem]:
-    """Open tasks of ``kind`` in a cycle (of ``org`` when given), soonest due first."""
-    where = [
-        proj_tasks.c.cycle_id == cycle_id,
-        proj_tasks.c.status == "open",
-        _kind_clause(kind.value),
-    ]
-    if org is not None:
-        where.append(proj_tasks.c.assignee_org == org)
-    now = format_ts(utc_now())
-    with engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(proj_tasks).where(*where).order_by(proj_tasks.c.due_at, proj_tasks.c.task_id)
-        ).all()
-    return [task_item(r, now) for r in rows]
-
-
-def _list_tasks(
-    engine: sa.Engine,
-    org: str | None,
-    status: str | None,
-    overdue: bool | None,
-    kind: TaskKind | None,
-    cycle_id: str | None,
-    limit: int,
-    offset: int,
-) -> tuple[list[TaskItem], int]:
-    now = format_ts(utc_now())
-    where: list[sa.ColumnElement[bool]] = []
-    if org is not None:
-        where.append(proj_tasks.c.assignee_org == org)
-    if status:
-        where.append(proj_tasks.c.status == status)
-    if overdue is True:
-        where += [proj_tasks.c.status == "open", proj_tasks.c.due_at < now]
-    elif overdue is False:
-        where.append(sa.or_(proj_tasks.c.status != "open", proj_tasks.c.due_at >= now))
-    if kind is not None:
-        where.append(_kind_clause(kind.value))
-    if cycle_id:
-        where.append(proj_tasks.c.cycle_id == cycle_id)
-    with engine.connect() as conn:
-        total = conn.execute(
-            sa.select(sa.func.count()).select_from(proj_tasks).where(*where)
-        ).scalar_one()
-        rows = conn.execute(
-            sa.select(proj_tasks)
-            .where(*where)
-            .order_by(proj_tasks.c.due_at, proj_tasks.c.task_id)
-            .limit(limit)
-            .offset(offset)
-        ).all()
-    return [task_item(r, now) for r in rows], int(total)
-
-
-async def visible_task(rt: Runtime, p: Principal, task_id: str) -> TaskItem:
-    """The task if the caller may see it; 404 otherwise (another organisation's task too)."""
-    row = await asyncio.to_thread(_task_row, rt.engine, task_id)
-    if row is None or (not p.reads_everything and row.assignee_org != p.organisation):
-        raise ProblemError(404, f"no task {task_id}", kind="not-found")
-    return task_item(row, format_ts(utc_now()))
-
-
-async def complete_task(
-    request: Request,
-    rt: Runtime,
-    p: Principal,
-    task: str | Callable[[], Awaitable[str]],
-    payload: dict[str, Any],
-    *,
-    expected_version: int | None,
-    body: Any,
-    fields: dict[str, str] | None = None,
-    status_code: int = 200,
-    present: Callable[[str, TaskView], Any] | None = None,
-) -> JSONResponse:
-    """Complete a task through its ``complete`` update, once per Idempotency-Key.
-
-    ``task`` is the task id, or a coroutine finding it (run only when the request is not a
-    keyed retry, so a retry replays even though the task is no longer open). ``fields``
-    renames the field paths of a refusal to the request's own (an import body is the payload
-    itself: ``body.payload`` -> ``body``); ``present`` shapes the response (what a keyed
-    retry replays) from the task id and view.
-    """
-    key = idempotency_key(request)
-    rid = observability.request_id(request)  # the trace's request id
-
-    async def run() -> Any:
-        task_id = task if isinstance(task, str) else await task()
-        completion = TaskCompletion(
-            actor=p.actor(), payload=payload, expected_version=expected_version, request_id=rid
-        )
-        try:
-            view: TaskView = await run_update(
-                rt, task_id, TaskWorkflow.complete, completion,
-                update_id=update_id(p, key), what="task",
-            )  # fmt: skip
-        except ProblemError as exc:
-            raise renamed(exc, fields or {}) from None
-        return present(task_id, view) if present is not None else view
-
-    return await idempotent(request, rt, p, body, run, status_code=status_code)
 
 
 # ------------------------------------------------------------------ inbox
@@ -232,7 +85,7 @@ async def list_tasks(
     if assignee is not None and assignee != org:  # another organisation's inbox: nothing
         return TaskList(items=[], total=0, limit=limit, offset=offset)
     items, total = await asyncio.to_thread(
-        _list_tasks, rt.engine, org, status, overdue, kind, cycle_id, limit, offset
+        task_page, rt.engine, org, status, overdue, kind, cycle_id, limit, offset
     )
     return TaskList(items=items, total=total, limit=limit, offset=offset)
 
@@ -249,25 +102,7 @@ async def list_tasks(
 )
 async def get_task(task_id: TaskId, rt: RuntimeDep, p: AnyRole) -> TaskDetail:
     item = await visible_task(rt, p, task_id)
-    view: TaskView | None = None
-    client = await rt.temporal.get()
-    if client is not None:
-        try:
-            view = await client.get_workflow_handle(task_id).query(
-                TaskWorkflow.view, rpc_timeout=QUERY_TIMEOUT
-            )
-        except Exception:  # the read model still answers
-            view = None
-    extra: dict[str, Any] = {"live": view is not None}
-    if view is not None:
-        extra |= {
-            "version": view.version,
-            "stage": view.stage,
-            "subjects": view.subjects,
-            "context": view.context,
-            "result": view.result,
-        }
-    return TaskDetail.model_validate({**item.model_dump(), **extra})
+    return task_detail(item, await live_task(rt, task_id))
 
 
 # ------------------------------------------------------------------ commands
@@ -303,21 +138,25 @@ async def complete(
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
 async def extend(
-    request: Request, task_id: TaskId, body: TaskExtendIn, rt: RuntimeDep, p: Secretariat
+    request: Request,
+    task_id: TaskId,
+    body: TaskExtendIn,
+    rt: RuntimeDep,
+    p: Secretariat,
+    key: IdempotencyKey,
+    rid: RequestId,
 ) -> JSONResponse:
     await visible_task(rt, p, task_id)
-    key = idempotency_key(request)
-    rid = observability.request_id(request)  # the trace's request id
     ext = TaskExtension(actor=p.actor(), new_due_at=body.due_at, reason=body.reason, request_id=rid)
 
-    async def run() -> TaskView:
+    async def run() -> TaskOut:
         try:
             view: TaskView = await run_update(
                 rt, task_id, TaskWorkflow.extend, ext, update_id=update_id(p, key), what="task"
             )
         except ProblemError as exc:
             raise renamed(exc, {"body.new_due_at": "body.due_at"}) from None
-        return view
+        return task_out(view)
 
     return await idempotent(request, rt, p, body, run)
 
@@ -332,11 +171,15 @@ async def extend(
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
 async def reassign(
-    request: Request, task_id: TaskId, body: TaskReassignIn, rt: RuntimeDep, p: Secretariat
+    request: Request,
+    task_id: TaskId,
+    body: TaskReassignIn,
+    rt: RuntimeDep,
+    p: Secretariat,
+    key: IdempotencyKey,
+    rid: RequestId,
 ) -> JSONResponse:
     await visible_task(rt, p, task_id)
-    key = idempotency_key(request)
-    rid = observability.request_id(request)  # the trace's request id
     re = TaskReassignment(
         actor=p.actor(),
         assignee_org=body.assignee_org,
@@ -345,10 +188,10 @@ async def reassign(
         request_id=rid,
     )
 
-    async def run() -> TaskView:
+    async def run() -> TaskOut:
         view: TaskView = await run_update(
             rt, task_id, TaskWorkflow.reassign, re, update_id=update_id(p, key), what="task"
         )
-        return view
+        return task_out(view)
 
     return await idempotent(request, rt, p, body, run)

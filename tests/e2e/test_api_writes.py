@@ -17,13 +17,14 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from tests.e2e.conftest import E2E, eventually, problem
-from uprflow.api.commands import run_update
+from uprflow.api.commands.updates import run_update
 from uprflow.api.problems import ProblemError
 from uprflow.api.runtime import Runtime, TemporalHandle
 from uprflow.domain.envelope import Actor
 from uprflow.profiles import load_profile
 from uprflow.store.ledger import Ledger
-from uprflow.workflows.task import TaskCompletion, TaskWorkflow
+from uprflow.workflows.task import TaskWorkflow
+from uprflow.workflows.task_models import TaskCompletion
 
 pytestmark = pytest.mark.devserver
 

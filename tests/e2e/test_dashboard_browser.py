@@ -30,7 +30,7 @@ import uvicorn
 from tests.api.conftest import replay_into
 from tests.capabilities import CHROMIUM
 from uprflow.api.app import create_app
-from uprflow.api.routes.dashboard import POSITION_LABELS, Labels
+from uprflow.api.dashboard.view import POSITION_LABELS, Labels
 from uprflow.config import Settings
 from uprflow.demo import run_demo
 from uprflow.domain.fold import fold

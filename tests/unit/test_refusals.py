@@ -9,7 +9,7 @@ from temporalio.api.failure.v1 import Failure
 from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
 
-from uprflow.api.commands import STATUS_BY_REFUSAL, refusal_problem
+from uprflow.api.commands.updates import STATUS_BY_REFUSAL, refusal_problem
 from uprflow.domain.refusals import Refusal, RefusedField, fields_of, refusal_of
 from uprflow.domain.tasks import PayloadError, TaskContext, TaskKind, validate_completion
 from uprflow.workflows.refusals import refuse
