@@ -100,7 +100,7 @@ def test_string_escaper_matches_rfc8785() -> None:
 def test_envelope_fragments_match_rfc8785() -> None:
     """The ledger's hand-built actor and trace objects equal rfc8785 on the same dicts."""
     from uprflow.domain.envelope import Actor, Trace
-    from uprflow.store.ledger import _actor_json, _trace_json
+    from uprflow.store.prepared import actor_json, trace_json
 
     rng = random.Random(2)
     for _ in range(500):
@@ -117,9 +117,9 @@ def test_envelope_fragments_match_rfc8785() -> None:
             want_actor = rfc8785.dumps(actor.model_dump())
         except Exception:
             continue
-        assert _trace_json(trace).encode() == want_trace
-        assert _actor_json(actor).encode() == want_actor
-        assert _actor_json(actor).encode() == want_actor  # cached
+        assert trace_json(trace).encode() == want_trace
+        assert actor_json(actor).encode() == want_actor
+        assert actor_json(actor).encode() == want_actor  # cached
 
 
 def test_fold_copy_equals_pydantic_model_copy() -> None:

@@ -164,14 +164,14 @@ def test_read_all_pages_follow_the_log(ledger: Ledger) -> None:
 
 def test_failed_transaction_leaves_no_trace(ledger: Ledger, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A write that fails inside the transaction (here the projector) rolls back entirely."""
-    import uprflow.store.ledger as ledger_module
+    import uprflow.store.append as append_module
 
     ledger.append("s1", [new(notice("C1", 1))])
 
     def boom(*_a: object) -> None:
         raise RuntimeError("projection failed")
 
-    monkeypatch.setattr(ledger_module, "project", boom)
+    monkeypatch.setattr(append_module, "project", boom)
     with pytest.raises(RuntimeError):
         ledger.append("s1", [new(notice("C1", 2))])
     monkeypatch.undo()
