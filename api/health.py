@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from temporalio.api.enums.v1 import TaskQueueType
@@ -24,6 +24,7 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
 from uprflow import __version__
+from uprflow.api.deps import RuntimeDep
 from uprflow.api.runtime import Runtime
 
 #: A worker long-polls for about a minute; a poller last seen longer ago than this has gone.
@@ -140,9 +141,8 @@ def report(components: dict[str, Component]) -> HealthReport:
     return HealthReport(status=overall, components=components)
 
 
-async def dependencies(request: Request) -> dict[str, Component]:
+async def dependencies(rt: Runtime) -> dict[str, Component]:
     """The states of the ledger database, Temporal and the worker pollers, checked now."""
-    rt: Runtime = request.app.state.runtime
     client = await rt.temporal.get()
     return {
         "database": check_database(rt.engine),
@@ -162,10 +162,10 @@ router = APIRouter(tags=["operations"])
     summary="Health of the API, the ledger database, Temporal and the worker",
     responses={503: {"model": HealthReport, "description": "a component is down"}},
 )
-async def health(request: Request) -> JSONResponse:
+async def health(rt: RuntimeDep) -> JSONResponse:
     """Every component with a reason; 200 only when all are up."""
     components = {"api": Component(status="up", detail=f"uprflow {__version__}")}
-    components.update(await dependencies(request))
+    components.update(await dependencies(rt))
     body = report(components)
     return JSONResponse(body.model_dump(), status_code=200 if body.status == "up" else 503)
 
@@ -191,9 +191,9 @@ async def livez() -> Liveness:
     "the load balancer until it is ready).",
     responses={503: {"model": Readiness, "description": "a dependency is down"}},
 )
-async def readyz(request: Request) -> JSONResponse:
+async def readyz(rt: RuntimeDep) -> JSONResponse:
     """Ready when every dependency is up."""
-    components = await dependencies(request)
+    components = await dependencies(rt)
     down = sorted(name for name, c in components.items() if c.status != "up")
     body = Readiness(status="down" if down else "up", down=down, components=components)
     return JSONResponse(body.model_dump(), status_code=503 if down else 200)

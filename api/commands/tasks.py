@@ -84,3 +84,33 @@ def open_task_finder(
         return tasks[0].task_id
 
     return find
+
+
+async def complete_own_task(
+    request: Request,
+    rt: Runtime,
+    p: Principal,
+    cycle_id: str,
+    kind: TaskKind,
+    body: BaseModel,
+) -> JSONResponse:
+    """Complete the caller organisation's soonest-due open task of ``kind`` in the cycle with
+    ``body`` as the payload (the request body is the payload itself: its refusals name
+    ``body.<field>``); 409 when the organisation has no such task."""
+    find = open_task_finder(
+        rt,
+        cycle_id,
+        kind,
+        p.organisation,
+        f"{p.organisation} has no open {kind.value} task in {cycle_id}",
+    )
+    return await complete_task(
+        request,
+        rt,
+        p,
+        find,
+        body.model_dump(mode="json"),
+        expected_version=None,
+        body=body,
+        fields={"body.payload": "body"},
+    )

@@ -9,13 +9,11 @@ that kind in the cycle.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from uprflow.api.commands.stages import stage_update
-from uprflow.api.commands.tasks import complete_task, open_task_finder
+from uprflow.api.commands.tasks import complete_own_task
 from uprflow.api.deps import (
     Commenter,
     IdempotencyKey,
@@ -27,7 +25,6 @@ from uprflow.api.deps import (
 from uprflow.api.idempotency import idempotent, update_id
 from uprflow.api.params import CycleId, normalise_cycle_id
 from uprflow.api.problems import problem_responses
-from uprflow.api.runtime import Runtime
 from uprflow.api.schemas.participation import (
     AssessmentRoundIn,
     CommentCreate,
@@ -39,7 +36,6 @@ from uprflow.api.schemas.participation import (
     submission_out,
 )
 from uprflow.api.schemas.tasks import TaskOut
-from uprflow.api.security import Principal
 from uprflow.domain.tasks import TaskKind
 from uprflow.domain.values import Stage
 from uprflow.workflows.consultation import ConsultationStage, SubmissionIn, SubmissionReceipt
@@ -134,33 +130,6 @@ async def submit(
     return await idempotent(request, rt, p, body, run, status_code=201)
 
 
-async def _complete_own(
-    request: Request,
-    rt: Runtime,
-    p: Principal,
-    cycle_id: str,
-    kind: TaskKind,
-    body: Any,
-) -> JSONResponse:
-    find = open_task_finder(
-        rt,
-        cycle_id,
-        kind,
-        p.organisation,
-        f"{p.organisation} has no open {kind.value} task in {cycle_id}",
-    )
-    return await complete_task(
-        request,
-        rt,
-        p,
-        find,
-        body.model_dump(mode="json"),
-        expected_version=None,
-        body=body,
-        fields={"body.payload": "body"},
-    )
-
-
 @router.post(
     "/cycles/{cycle_id}/progress",
     response_model=TaskOut,
@@ -175,7 +144,7 @@ async def report_progress(
     request: Request, cycle_id: CycleId, body: ProgressReportIn, rt: RuntimeDep, p: Ministry
 ) -> JSONResponse:
     cycle_id = normalise_cycle_id(cycle_id)
-    return await _complete_own(request, rt, p, cycle_id, TaskKind.REPORT_PROGRESS, body)
+    return await complete_own_task(request, rt, p, cycle_id, TaskKind.REPORT_PROGRESS, body)
 
 
 @router.post(
@@ -192,4 +161,4 @@ async def file_assessment(
     request: Request, cycle_id: CycleId, body: AssessmentRoundIn, rt: RuntimeDep, p: NhriOrCso
 ) -> JSONResponse:
     cycle_id = normalise_cycle_id(cycle_id)
-    return await _complete_own(request, rt, p, cycle_id, TaskKind.ASSESS_IMPLEMENTATION, body)
+    return await complete_own_task(request, rt, p, cycle_id, TaskKind.ASSESS_IMPLEMENTATION, body)
