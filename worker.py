@@ -25,12 +25,11 @@ from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 
 from uprflow.activities.checkpoints import CheckpointActivities
+from uprflow.activities.clock import Clock, system_clock
 from uprflow.activities.ledger import LedgerActivities
-from uprflow.activities.notify import NotificationActivities
-from uprflow.activities.simulation import SimulatedPeople
+from uprflow.activities.notify import NotificationActivities, Notifier, NotifierConfig
 from uprflow.activities.summary import SummaryActivities
 from uprflow.config import Settings, get_settings
-from uprflow.domain.simulation import Scenario
 from uprflow.logging import configure_logging, get_logger
 from uprflow.store.db import make_engine
 from uprflow.store.ledger import Ledger
@@ -60,27 +59,49 @@ WORKFLOWS: Sequence[type] = (
 )
 
 
+def notifier_config(settings: Settings) -> NotifierConfig:
+    """What the notifier needs from the settings (SMTP, webhook timeout, signing secret)."""
+    return NotifierConfig(
+        signing_secret=settings.secret_key.get_secret_value(),
+        smtp_host=settings.smtp_host,
+        smtp_port=settings.smtp_port,
+        smtp_starttls=settings.smtp_starttls,
+        smtp_username=settings.smtp_username,
+        smtp_password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        mail_from=settings.mail_from,
+        webhook_timeout_seconds=settings.webhook_timeout_seconds,
+    )
+
+
+def build_notifier(
+    engine: sa.Engine, ledger: Ledger, settings: Settings, *, clock: Clock = system_clock
+) -> NotificationActivities:
+    """The production notifier: outbox, e-mail, signed webhook, inbox, ledger record."""
+    return NotificationActivities(engine, ledger, notifier_config(settings), clock=clock)
+
+
 def build_activities(
     engine: sa.Engine,
     ledger: Ledger,
     settings: Settings,
-    simulate: Scenario | None = None,
-    silent: frozenset[tuple[str, str]] = frozenset(),
+    *,
+    notifier: Notifier | None = None,
+    clock: Clock = system_clock,
 ) -> list[Any]:
     """The activity callables, bound to their dependencies (the composition root).
 
-    With ``simulate`` (``uprflow demo``), notices are delivered and then answered by
-    simulated people; everything else is the production wiring.
+    Each adapter may be overridden: ``notifier`` implements the ``deliver_notice`` activity
+    (default: :func:`build_notifier` with ``clock``); ``uprflow demo`` passes its simulated
+    people wrapped around the production notifier.
     """
-    notifier = NotificationActivities(engine, ledger, settings)
-    deliver: Any = notifier.deliver_notice
-    if simulate is not None:
-        deliver = SimulatedPeople(notifier, simulate, silent).deliver_notice
+    deliver = (
+        notifier if notifier is not None else build_notifier(engine, ledger, settings, clock=clock)
+    )
     return [
         CheckpointActivities(engine).record_checkpoint,
         LedgerActivities(ledger).record_events,
         SummaryActivities(engine).summarise_cycle,
-        deliver,
+        deliver.deliver_notice,
     ]
 
 
@@ -90,16 +111,20 @@ def build_worker(
     engine: sa.Engine,
     *,
     ledger: Ledger | None = None,
-    simulate: Scenario | None = None,
-    silent: frozenset[tuple[str, str]] = frozenset(),
+    notifier: Notifier | None = None,
+    clock: Clock = system_clock,
     task_queue: str | None = None,
 ) -> Worker:
-    """A worker for ``settings.temporal_task_queue`` with every workflow and activity."""
+    """A worker for ``settings.temporal_task_queue`` (or ``task_queue``) with every workflow
+    and activity; ``notifier`` and ``clock`` as in :func:`build_activities`."""
+    activities = build_activities(
+        engine, ledger or Ledger(engine), settings, notifier=notifier, clock=clock
+    )
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=list(WORKFLOWS),
-        activities=build_activities(engine, ledger or Ledger(engine), settings, simulate, silent),
+        activities=activities,
         # Why: ledger activities are synchronous SQLAlchemy calls; they run on threads so
         # they never block the event loop that drives workflow tasks.
         activity_executor=ThreadPoolExecutor(max_workers=16),

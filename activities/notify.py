@@ -18,12 +18,13 @@ import asyncio
 import json
 import smtplib
 import ssl
-import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from typing import Any, Protocol
 
 import httpx
 import sqlalchemy as sa
@@ -31,7 +32,7 @@ from pydantic import BaseModel, Field
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from uprflow.config import Settings
+from uprflow.activities.clock import Clock, system_clock
 from uprflow.domain.envelope import Actor, NewEvent, Trace
 from uprflow.domain.events import NotificationDelivered
 from uprflow.domain.notices import Channel, Notice, sign
@@ -48,6 +49,34 @@ NOTIFIER = Actor(role="system", organisation="uprflow", subject="notifier")
 #: Seconds an SMTP conversation may stall before the try fails (and Temporal retries).
 SMTP_TIMEOUT_SECONDS = 30.0
 USER_AGENT = "uprflow-notifier/1"
+
+
+@dataclass(frozen=True)
+class NotifierConfig:
+    """What the notifier needs to reach the outside world (built from the settings by the
+    composition root, :func:`uprflow.worker.notifier_config`).
+
+    ``smtp_host`` unset means e-mail delivery is refused; ``signing_secret`` signs webhooks.
+    """
+
+    signing_secret: str = field(repr=False)
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    mail_from: str = "uprflow@localhost"
+    webhook_timeout_seconds: float = 10.0
+
+
+class Notifier(Protocol):
+    """The port behind the ``deliver_notice`` activity: production delivery, or a wrapper
+    around it (the demo's simulated people). ``deliver_notice`` must be an activity
+    registered under the name ``deliver_notice``, the name the workflows call."""
+
+    async def deliver_notice(self, notice: Notice) -> Any:
+        """Deliver ``notice`` (and whatever the implementation adds)."""
+        ...
 
 
 class DeliveryReport(BaseModel):
@@ -91,12 +120,24 @@ def webhook_body(notice: Notice) -> bytes:
 
 
 class NotificationActivities:
-    """Notification activities bound to the database, the ledger and the settings."""
+    """Notification activities bound to the database, the ledger and the notifier config.
 
-    def __init__(self, engine: sa.Engine, ledger: Ledger, settings: Settings) -> None:
+    ``clock`` gives the wall-clock time of a webhook's signed timestamp (the real clock unless
+    a test passes its own).
+    """
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        ledger: Ledger,
+        config: NotifierConfig,
+        *,
+        clock: Clock = system_clock,
+    ) -> None:
         self._engine = engine
         self._ledger = ledger
-        self._settings = settings
+        self._config = config
+        self._clock = clock
 
     @activity.defn(name="deliver_notice")
     async def deliver_notice(self, notice: Notice) -> DeliveryReport:
@@ -109,7 +150,7 @@ class NotificationActivities:
         under the workflow's retry policy. E-mail on a notice while ``UPRFLOW_SMTP_HOST`` is
         unset fails at once and non-retryably (a retry cannot fix configuration).
         """
-        if notice.email and not self._settings.smtp_host:
+        if notice.email and not self._config.smtp_host:
             raise ApplicationError(
                 f"notice {notice.notification_id!r} has an e-mail address but UPRFLOW_SMTP_HOST "
                 "is not set: configure the SMTP server or drop the e-mail address",
@@ -207,7 +248,7 @@ class NotificationActivities:
         return None
 
     async def _send_email(self, notice: Notice) -> None:
-        s = self._settings
+        s = self._config
         assert notice.email is not None and s.smtp_host is not None
         msg = EmailMessage()
         msg["From"] = s.mail_from
@@ -219,7 +260,7 @@ class NotificationActivities:
         msg["X-Uprflow-Notification-Id"] = notice.notification_id
         msg.set_content(notice.body)
         host, port = s.smtp_host, s.smtp_port
-        password = s.smtp_password.get_secret_value() if s.smtp_password else None
+        password = s.smtp_password
 
         def send() -> None:
             with smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
@@ -235,18 +276,16 @@ class NotificationActivities:
     async def _send_webhook(self, notice: Notice) -> None:
         assert notice.webhook_url is not None
         body = webhook_body(notice)
-        timestamp = str(int(time.time()))
+        timestamp = str(int(self._clock().timestamp()))
         headers = {
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
             "X-Uprflow-Timestamp": timestamp,
-            "X-Uprflow-Signature": sign(
-                self._settings.secret_key.get_secret_value(), timestamp, body
-            ),
+            "X-Uprflow-Signature": sign(self._config.signing_secret, timestamp, body),
             "X-Uprflow-Notification-Id": notice.notification_id,
         }
         async with httpx.AsyncClient(
-            timeout=self._settings.webhook_timeout_seconds, follow_redirects=False
+            timeout=self._config.webhook_timeout_seconds, follow_redirects=False
         ) as client:
             response = await client.post(notice.webhook_url, content=body, headers=headers)
         if not 200 <= response.status_code < 300:

@@ -16,6 +16,7 @@ from typing import Any
 
 import structlog
 from temporalio import activity, workflow
+from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 
 from uprflow.config import Settings
 
@@ -108,3 +109,23 @@ def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:
     """A structlog logger bound to ``name``."""
     logger: structlog.stdlib.BoundLogger = structlog.stdlib.get_logger(name)
     return logger
+
+
+_QUIET: Runtime | None = None
+
+
+def quiet_runtime() -> Runtime:
+    """A Temporal runtime whose SDK core logs errors only (one per process)."""
+    # Why: the core warns on stderr that the test server is older than 1.16, and logs each
+    # replay failure; the demo's and ``audit workflows``' output is their report.
+    global _QUIET
+    if _QUIET is None:
+        _QUIET = Runtime(
+            telemetry=TelemetryConfig(
+                logging=LoggingConfig(
+                    filter=TelemetryFilter(core_level="ERROR", other_level="ERROR")
+                ),
+                metrics=None,
+            )
+        )
+    return _QUIET

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from tests.documents.conftest import Ledger
 from uprflow.cli import app
-from uprflow.cli_docs import end_of_day
+from uprflow.documents.dates import end_of_day
 from uprflow.documents.matrix import load_matrix, matrix_csv, matrix_xlsx
 from uprflow.documents.matrix_rows import HEADERS
 

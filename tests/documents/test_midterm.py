@@ -13,8 +13,8 @@ from fastapi import FastAPI
 from tests.api.conftest import closed_port, copy_sqlite
 from tests.documents.conftest import Ledger
 from uprflow.api.app import create_app
-from uprflow.cli_docs import end_of_day
 from uprflow.config import Settings
+from uprflow.documents.dates import end_of_day
 from uprflow.documents.midterm import load_midterm, midterm_docx, midterm_html
 from uprflow.store.access import issue_token
 from uprflow.store.db import make_engine

@@ -22,9 +22,9 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import E2E, eventually, problem
+from uprflow.demo.scenario import load_scenario
 from uprflow.domain.values import Position
 from uprflow.profiles import load_profile
-from uprflow.scenario import load_scenario
 
 pytestmark = pytest.mark.devserver
 

@@ -12,9 +12,9 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
-from tests.integration.changed_workflows import ChangedTaskWorkflow
+from tests.workflows.changed_workflows import TaskWorkflowWithAnExtraTimer
 from uprflow.cli import app
-from uprflow.cli_workflows import replay_executions
+from uprflow.cli.workflows import replay_executions
 from uprflow.config import Settings, get_settings
 from uprflow.domain.envelope import Actor
 from uprflow.domain.tasks import TaskContext, TaskKind
@@ -24,7 +24,8 @@ from uprflow.store.ledger import Ledger
 from uprflow.store.migrate import migrate
 from uprflow.worker import WORKFLOWS, build_worker
 from uprflow.workflows.cycle import CycleInput, CycleWorkflow
-from uprflow.workflows.task import TaskCompletion, TaskSpec, TaskWorkflow
+from uprflow.workflows.task import TaskWorkflow
+from uprflow.workflows.task_models import TaskCompletion, TaskSpec
 
 pytestmark = pytest.mark.devserver
 
@@ -115,7 +116,7 @@ async def test_live_histories_replay_and_a_changed_workflow_fails(
         # The same histories against a changed Task workflow: that one fails, the rest pass.
         others = [w for w in WORKFLOWS if w is not TaskWorkflow]
         report = await replay_executions(
-            client, query=query, workflows=[ChangedTaskWorkflow, *others]
+            client, query=query, workflows=[TaskWorkflowWithAnExtraTimer, *others]
         )
         assert not report.ok
         assert [(f.workflow_type, f.workflow_id) for f in report.failures] == [("Task", task_id)]

@@ -38,6 +38,7 @@ from uprflow.store.db import make_engine
 from uprflow.store.ledger import Ledger
 from uprflow.store.migrate import migrate
 from uprflow.store.reading import read_stream
+from uprflow.worker import notifier_config
 
 SECRET = "a-webhook-secret-of-more-than-32-characters"
 
@@ -129,7 +130,7 @@ def make_stack(db_url: str, **settings: Any) -> Iterator[Stack]:
     ledger = Ledger(engine)
     s = Settings(secret_key=SECRET, webhook_timeout_seconds=5, **settings)
     try:
-        yield Stack(engine, ledger, s, NotificationActivities(engine, ledger, s))
+        yield Stack(engine, ledger, s, NotificationActivities(engine, ledger, notifier_config(s)))
     finally:
         ledger.close()
         engine.dispose()
@@ -222,6 +223,41 @@ async def test_email_and_signed_webhook_delivered_and_recorded(
         "delivered"
     ] * 3
     assert outbox.pending(stack.engine) == []
+
+
+async def test_the_webhook_timestamp_comes_from_the_injected_clock(
+    stack: Stack, receiver: Receiver
+) -> None:
+    at = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
+    acts = NotificationActivities(
+        stack.engine, stack.ledger, notifier_config(stack.settings), clock=lambda: at
+    )
+    notice = make_notice(receiver, email=None)
+    await ActivityEnvironment().run(acts.deliver_notice, notice)
+    [(headers, body)] = receiver.requests
+    assert headers["x-uprflow-timestamp"] == str(int(at.timestamp()))
+    assert verify_signature(
+        SECRET, headers["x-uprflow-timestamp"], body, headers["x-uprflow-signature"]
+    )
+
+
+def test_the_notifier_config_comes_from_the_settings_and_hides_its_secrets() -> None:
+    s = Settings(
+        secret_key=SECRET,
+        smtp_host="mail.example",
+        smtp_port=587,
+        smtp_starttls=True,
+        smtp_username="desk",
+        smtp_password="hunter2-and-more",
+        mail_from="upr@example.org",
+        webhook_timeout_seconds=3,
+    )
+    config = notifier_config(s)
+    assert (config.signing_secret, config.smtp_password) == (SECRET, "hunter2-and-more")
+    assert (config.smtp_host, config.smtp_port, config.smtp_starttls) == ("mail.example", 587, True)
+    assert (config.smtp_username, config.mail_from) == ("desk", "upr@example.org")
+    assert config.webhook_timeout_seconds == 3
+    assert SECRET not in repr(config) and "hunter2" not in repr(config)
 
 
 async def test_second_call_sends_and_records_nothing(

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from tests.store.tamper import fill
 from tests.store.test_export import run_tool
-from uprflow.cli_audit import audit_app, db_app, projections_app
+from uprflow.cli.audit import audit_app, db_app, projections_app
 from uprflow.store.ledger import Ledger
 from uprflow.store.migrate import head_revision
 

@@ -7,7 +7,7 @@ import typer
 from typer.testing import CliRunner
 
 from tests.store.tamper import TAMPERS, fill, tamper
-from uprflow.cli_audit import audit_app
+from uprflow.cli.audit import audit_app
 from uprflow.store.ledger import Ledger
 from uprflow.store.verify import verify
 

@@ -15,14 +15,14 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from uprflow.config import Settings
+from uprflow.demo.people import simulated_worker
+from uprflow.demo.scenario import Scenario
 from uprflow.domain.envelope import EventEnvelope
 from uprflow.domain.profile import Profile
-from uprflow.domain.simulation import Scenario
 from uprflow.store.db import make_engine
 from uprflow.store.ledger import Ledger
 from uprflow.store.migrate import migrate
 from uprflow.store.reading import iter_all
-from uprflow.worker import build_worker
 from uprflow.workflows.cycle import CycleInput, CycleResult, CycleWorkflow, cycle_workflow_id
 
 HISTORIES = Path(__file__).resolve().parents[1] / "fixtures" / "histories"
@@ -63,12 +63,12 @@ async def run_cycle(
     now = await env.get_current_time()
     queue = f"cycle-{uuid.uuid4().hex[:8]}"
     try:
-        async with build_worker(
+        async with simulated_worker(
             env.client,
             settings,
             engine,
+            scenario,
             ledger=ledger,
-            simulate=scenario,
             silent=silent,
             task_queue=queue,
         ):

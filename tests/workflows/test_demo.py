@@ -8,8 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from uprflow.cli import app
-from uprflow.demo import DEMO_COUNTRIES, run_demo
-from uprflow.scenario import load_scenario
+from uprflow.demo.run import run_demo
+from uprflow.demo.scenario import DEMO_COUNTRIES, load_scenario
 from uprflow.store.verify import verify
 from uprflow.workflows.cycle import STAGE_WORKFLOWS
 

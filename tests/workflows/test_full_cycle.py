@@ -14,16 +14,15 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from tests.workflows.cycle_run import run_cycle
+from uprflow.demo.scenario import Scenario, load_scenario
 from uprflow.domain.fold import fold
 from uprflow.domain.legislation import needs_parliament
 from uprflow.domain.profile import Profile
-from uprflow.domain.simulation import Scenario
 from uprflow.domain.values import Position, Stage
 from uprflow.profiles import load_profile
-from uprflow.scenario import load_scenario
 from uprflow.store.verify import verify
-from uprflow.workflows.followup import timeline
-from uprflow.workflows.stage import StageInput, at_start_of
+from uprflow.workflows.follow_up import timeline
+from uprflow.workflows.stage_models import StageInput, at_start_of
 
 #: (profile, scenario country): the default profile runs on Kenya's recommendations.
 PROFILES = [("default", "KE"), ("DK", "DK"), ("GE", "GE"), ("KE", "KE"), ("MY", "MY"),

@@ -8,10 +8,10 @@ from collections import Counter
 from temporalio.testing import WorkflowEnvironment
 
 from tests.workflows.cycle_run import run_cycle
+from uprflow.demo.scenario import load_scenario
 from uprflow.domain.fold import fold
 from uprflow.domain.values import Position
 from uprflow.profiles import load_profile
-from uprflow.scenario import load_scenario
 
 
 async def test_silent_ministry_is_escalated_and_does_not_hold_the_cycle(

@@ -36,6 +36,8 @@ POSITION_LABELS: dict[str, str] = {
     "noted": "Noted",
     "supported_in_part": "Supported in part",
 }
+#: Length at which a recommendation's text is shortened in a report's table.
+SHORT_TEXT = 180
 #: Cluster of a recommendation without themes (when clustering by first theme).
 UNCLASSIFIED = "Unclassified"
 #: Cluster of a recommendation matching none of the profile's clusters.
@@ -267,6 +269,12 @@ def position_label(row: MatrixRow) -> str:
         return "Pending"
     label = POSITION_LABELS.get(row.position, row.position)
     return f"{label} (by default)" if row.noted_by_default else label
+
+
+def shorten(text: str, limit: int = SHORT_TEXT) -> str:
+    """``text`` on one line, cut with an ellipsis at ``limit`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def status_label(status: str | None) -> str:

@@ -88,3 +88,16 @@ KNOWN_CODES = frozenset(_CODES.values())
 def country_code(name: str) -> str | None:
     """The ISO alpha-2 code of a State's name (any spelling in the table), or None."""
     return _BY_KEY.get(_key(name))
+
+
+#: The seven countries of the OHCHR study (the shipped profiles, the demo), by code, as UPR
+#: Info names them.
+STUDY_COUNTRIES: dict[str, str] = {
+    "DK": "Denmark",
+    "GE": "Georgia",
+    "KE": "Kenya",
+    "MY": "Malaysia",
+    "MA": "Morocco",
+    "NZ": "New Zealand",
+    "PE": "Peru",
+}

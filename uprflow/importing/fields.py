@@ -114,17 +114,6 @@ def recommending_states(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def cycle_of_session(session: int) -> int:
-    """The UPR cycle of a Working Group session (1-12: 1, 13-26: 2, 27-40: 3, 41+: 4)."""
-    if session <= 12:
-        return 1
-    if session <= 26:
-        return 2
-    if session <= 40:
-        return 3
-    return 4
-
-
 def parse_cycle_id(value: str) -> tuple[str, int]:
     """``cycle-SI-3`` (or ``SI-3``) -> ``("SI", 3)``; ValueError otherwise."""
     m = _CYCLE_ID.match(value.strip())

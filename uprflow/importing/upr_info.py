@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from uprflow.domain.sessions import cycle_of_session
 from uprflow.importing import fields
 from uprflow.importing.countries import country_code
 from uprflow.importing.model import ImportFileError, ImportRow
@@ -46,7 +47,7 @@ def parse(
         if cycle is not None:
             cycle_id = fields.cycle_id(*cycle)
         else:
-            cycle_id = fields.cycle_id(code, fields.cycle_of_session(session))
+            cycle_id = fields.cycle_id(code, cycle_of_session(session))
         text = cells["Text"].strip()
         if not text:
             raise ImportFileError("the recommendation text is empty", row=number, column="Text")

@@ -1,25 +1,34 @@
 """Simulated people behind the notification boundary (``uprflow demo`` and full-cycle tests).
 
-In a demo the worker registers :meth:`SimulatedPeople.deliver_notice` under the activity name
-``deliver_notice``: the notice is delivered as usual (outbox, ledger), and then the recipient
-"reads" it and acts like a diligent desk officer — it completes its task through the same
-validated Temporal update the HTTP API uses, or comments on a draft whose window just opened.
-Everything else (workflows, validators, ledger) is the production code.
+:func:`simulated_worker` builds the production worker with :class:`SimulatedPeople` as its
+notifier: :meth:`SimulatedPeople.deliver_notice` is registered under the activity name
+``deliver_notice``, the notice is delivered as usual (outbox, ledger) by the production
+notifier it wraps, and then the recipient "reads" it and acts like a diligent desk officer —
+it completes its task through the same validated Temporal update the HTTP API uses, or
+comments on a draft whose window just opened. Everything else (workflows, validators, ledger)
+is the production code.
 """
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from temporalio import activity
-from temporalio.client import WorkflowUpdateStage
+from temporalio.client import Client, WorkflowUpdateStage
 from temporalio.service import RPCError
+from temporalio.worker import Worker
 
-from uprflow.activities.notify import NotificationActivities
+from uprflow.activities.notify import Notifier
+from uprflow.config import Settings
+from uprflow.demo.answers import draft_comments, payload_for
+from uprflow.demo.scenario import Scenario
 from uprflow.domain.envelope import Actor
 from uprflow.domain.notices import Notice
-from uprflow.domain.simulation import Scenario, draft_comments, payload_for
-from uprflow.workflows.drafting import CommentIn, DraftCirculationStage
-from uprflow.workflows.stage import stage_workflow_id
-from uprflow.workflows.task import TaskCompletion, TaskWorkflow
+from uprflow.store.ledger import Ledger
+from uprflow.worker import build_notifier, build_worker
+from uprflow.workflows.draft_circulation import CommentIn, DraftCirculationStage
+from uprflow.workflows.stage_models import stage_workflow_id
+from uprflow.workflows.task import TaskWorkflow
+from uprflow.workflows.task_models import TaskCompletion
 
 
 class SimulatedPeople:
@@ -27,11 +36,12 @@ class SimulatedPeople:
 
     def __init__(
         self,
-        notifier: NotificationActivities,
+        notifier: Notifier,
         scenario: Scenario,
         silent: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
-        """``silent``: (organisation, task kind) pairs that never answer (to show escalation)."""
+        """``notifier`` delivers each notice first; ``silent``: (organisation, task kind)
+        pairs that never answer (to show escalation)."""
         self._notifier = notifier
         self._scenario = scenario
         self._silent = silent
@@ -102,3 +112,22 @@ class SimulatedPeople:
                 self.actions += 1
             except RPCError:
                 return  # the window closed meanwhile
+
+
+def simulated_worker(
+    client: Client,
+    settings: Settings,
+    engine: sa.Engine,
+    scenario: Scenario,
+    *,
+    ledger: Ledger | None = None,
+    silent: frozenset[tuple[str, str]] = frozenset(),
+    task_queue: str | None = None,
+) -> Worker:
+    """The production worker whose notices are delivered and then answered by simulated
+    people acting out ``scenario``."""
+    ledger = ledger or Ledger(engine)
+    people = SimulatedPeople(build_notifier(engine, ledger, settings), scenario, silent)
+    return build_worker(
+        client, settings, engine, ledger=ledger, notifier=people, task_queue=task_queue
+    )

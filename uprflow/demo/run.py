@@ -2,11 +2,12 @@
 
 :func:`run_demo` starts the time-skipping Temporal test server from its installed wheel (never
 downloaded), runs the country's shipped profile as a :class:`~workflows.cycle.CycleWorkflow`
-with simulated people answering every notice with the country's real recommendations
-(:func:`uprflow.scenario.load_scenario`), then verifies the ledger's hash chain and returns a
-:class:`DemoReport`. The ledger is left in ``<data_dir>/demo-<CC>.db`` to explore with
-``uprflow audit``; that file belongs to the demo and is replaced by the next run for the same
-country (the cycle ids repeat, so a new run cannot append to an old ledger).
+with simulated people (:mod:`uprflow.demo.people`) answering every notice with the country's
+real recommendations (:func:`uprflow.demo.scenario.load_scenario`), then verifies the
+ledger's hash chain and returns a :class:`DemoReport`. The ledger is left in
+``<data_dir>/demo-<CC>.db`` to explore with ``uprflow audit``; that file belongs to the demo
+and is replaced by the next run for the same country (the cycle ids repeat, so a new run
+cannot append to an old ledger).
 """
 
 from __future__ import annotations
@@ -20,26 +21,24 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.testing import WorkflowEnvironment
 
 from uprflow.config import Settings, get_settings
+from uprflow.demo.people import simulated_worker
+from uprflow.demo.scenario import DEMO_COUNTRIES, load_scenario
+from uprflow.domain.sessions import cycle_of_session
 from uprflow.domain.values import Stage
+from uprflow.logging import quiet_runtime
 from uprflow.profiles import load_profile
-from uprflow.scenario import COUNTRY_NAMES, load_scenario
 from uprflow.store.db import make_engine
 from uprflow.store.ledger import Ledger
 from uprflow.store.migrate import migrate
 from uprflow.store.reading import iter_all
 from uprflow.store.verify import verify
 from uprflow.temporal import ensure_search_attributes, test_server_path
-from uprflow.worker import build_worker
 from uprflow.workflows.cycle import STAGE_WORKFLOWS, CycleInput, CycleResult, CycleWorkflow
 from uprflow.workflows.cycle import cycle_workflow_id as _cycle_id
-from uprflow.workflows.stage import stage_workflow_id
-
-#: The countries the demo can run (those with bundled recommendations).
-DEMO_COUNTRIES: tuple[str, ...] = tuple(COUNTRY_NAMES)
+from uprflow.workflows.stage_models import stage_workflow_id
 
 
 @dataclass(frozen=True)
@@ -97,37 +96,6 @@ class DemoReport:
         return all(s.status in ("done", "skipped") for s in self.stages)
 
 
-_QUIET: Runtime | None = None
-
-
-def quiet_runtime() -> Runtime:
-    """A Temporal runtime whose SDK core logs errors only (one per process)."""
-    # Why: the core warns on stderr that the test server is older than 1.16, and logs each
-    # replay failure; the demo's and ``audit workflows``' output is their report.
-    global _QUIET
-    if _QUIET is None:
-        _QUIET = Runtime(
-            telemetry=TelemetryConfig(
-                logging=LoggingConfig(
-                    filter=TelemetryFilter(core_level="ERROR", other_level="ERROR")
-                ),
-                metrics=None,
-            )
-        )
-    return _QUIET
-
-
-def cycle_number_of_session(session: int) -> int:
-    """The UPR cycle a Working Group session belongs to (1-12, 13-26, 27-40, 41-)."""
-    if session <= 12:
-        return 1
-    if session <= 26:
-        return 2
-    if session <= 40:
-        return 3
-    return 4
-
-
 def demo_ledger_path(data_dir: Path, country: str) -> Path:
     """``<data_dir>/demo-KE.db``: the demo's own ledger file, never the stack's ``ledger.db``."""
     return Path(data_dir) / f"demo-{country.upper()}.db"
@@ -155,9 +123,7 @@ async def _run_cycle(
 ) -> tuple[CycleResult, date]:
     scenario = load_scenario(inp_country, limit=limit)
     profile = load_profile(inp_country)
-    # Scenario ids are ``KE-S8-001``: the Working Group session the recommendations came from.
-    session = int(scenario.recommendations[0].recommendation_id.split("-")[1].removeprefix("S"))
-    cycle_number = cycle_number_of_session(session)
+    cycle_number = cycle_of_session(scenario.session)
     engine = make_engine(url)
     ledger = Ledger(engine)
     env = await WorkflowEnvironment.start_time_skipping(
@@ -175,8 +141,8 @@ async def _run_cycle(
         )
         review_date = now.date() + max(-earliest, timedelta(0)) + timedelta(days=1)
         queue = f"demo-{uuid.uuid4().hex[:8]}"
-        async with build_worker(
-            env.client, settings, engine, ledger=ledger, simulate=scenario, task_queue=queue
+        async with simulated_worker(
+            env.client, settings, engine, scenario, ledger=ledger, task_queue=queue
         ):
             result = await env.client.execute_workflow(
                 CycleWorkflow.run,

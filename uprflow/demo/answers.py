@@ -1,4 +1,4 @@
-"""Simulated people for demos and full-cycle tests: what each organisation answers to a task.
+"""What each simulated organisation answers to a task (``uprflow demo``, full-cycle tests).
 
 Pure and deterministic: choices come from a sha256 of the ids involved, never from a random
 generator, so the same scenario always produces the same cycle. Ministries propose the
@@ -11,32 +11,14 @@ import hashlib
 from datetime import date, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
-from uprflow.domain.tasks import RecommendationIn, TaskContext, TaskKind
+from uprflow.demo.scenario import Scenario
+from uprflow.domain.tasks import TaskContext, TaskKind
 from uprflow.domain.values import Document, ImplementationStatus, Position
 
 NOTED_REASON = (
     "The Government is not in a position to accept this recommendation at this time; "
     "it will keep it under review in the light of national priorities."
 )
-
-
-class Scenario(BaseModel):
-    """The recommendations a simulated review produces and the positions the State took."""
-
-    model_config = ConfigDict(frozen=True)
-
-    country: str
-    recommendations: tuple[RecommendationIn, ...]
-    positions: dict[str, Position]
-
-    def themes(self, rec_id: str) -> tuple[str, ...]:
-        """A recommendation's themes (empty when unknown)."""
-        for r in self.recommendations:
-            if r.recommendation_id == rec_id:
-                return r.themes
-        return ()
 
 
 def _roll(*parts: str) -> int:

@@ -1,6 +1,7 @@
 """CLI sub-apps for the ledger: ``uprflow audit``, ``uprflow projections``, ``uprflow db``.
 
-Mounted by :mod:`uprflow.cli`. Every command reads the ledger URL from the settings
+Mounted by :mod:`uprflow.cli` (with ``audit workflows`` from :mod:`uprflow.cli.workflows`).
+Every command reads the ledger URL from the settings
 (``UPRFLOW_DATABASE_URL``, default the SQLite file under the data directory) unless
 ``--database-url`` is given.
 """
@@ -14,25 +15,11 @@ from typing import Annotated, Literal
 
 import typer
 
-from uprflow.config import get_settings
+from uprflow.cli.options import DatabaseUrl, fail, ledger_url
 
 audit_app = typer.Typer(help="Verify, export and replay the ledger.", no_args_is_help=True)
 projections_app = typer.Typer(help="Maintain the read models.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option("--database-url", help="SQLAlchemy URL (default: the configured ledger)"),
-]
-
-
-def _url(value: str | None) -> str:
-    return value or get_settings().ledger_url
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(code)
 
 
 @audit_app.command("verify")
@@ -45,9 +32,9 @@ def verify_cmd(
     from uprflow.store.verify import verify
 
     try:
-        report = verify(_url(database_url))
+        report = verify(ledger_url(database_url))
     except Exception as exc:
-        raise _fail(f"error: cannot read the ledger: {exc}") from None
+        raise fail(f"error: cannot read the ledger: {exc}") from None
     problem = report.problem
     if as_json:
         typer.echo(
@@ -96,12 +83,12 @@ def export_cmd(
 
     try:
         if output == "-":
-            summary = export(_url(database_url), sys.stdout, checkpoint=checkpoint)
+            summary = export(ledger_url(database_url), sys.stdout, checkpoint=checkpoint)
         else:
             with Path(output).open("w", encoding="utf-8") as fh:
-                summary = export(_url(database_url), fh, checkpoint=checkpoint)
+                summary = export(ledger_url(database_url), fh, checkpoint=checkpoint)
     except Exception as exc:
-        raise _fail(f"error: export failed: {exc}") from None
+        raise fail(f"error: export failed: {exc}") from None
     typer.echo(
         f"exported {summary.events} events (head {summary.head_position} {summary.head_hash}, "
         f"{summary.checkpoints} checkpoints)",
@@ -129,25 +116,25 @@ def replay_cmd(
     from uprflow.store.timefmt import parse_ts
 
     if (stream is None) == (cycle is None):
-        raise _fail("error: give exactly one of --stream or --cycle")
+        raise fail("error: give exactly one of --stream or --cycle")
     if by not in ("recorded", "occurred"):
-        raise _fail(f"error: --by must be 'recorded' or 'occurred', got {by!r}")
+        raise fail(f"error: --by must be 'recorded' or 'occurred', got {by!r}")
     axis: Literal["recorded", "occurred"] = "recorded" if by == "recorded" else "occurred"
     try:
         instant = parse_ts(as_of) if as_of else None
     except ValueError:
-        raise _fail(f"error: --as-of: not an ISO 8601 timestamp: {as_of!r}") from None
-    url = _url(database_url)
+        raise fail(f"error: --as-of: not an ISO 8601 timestamp: {as_of!r}") from None
+    url = ledger_url(database_url)
     try:
         if stream is not None:
             state = stream_state(url, stream, instant, axis)
         else:
             state = cycle_state(url, cycle or "", instant, axis)
     except Exception as exc:
-        raise _fail(f"error: cannot read the ledger: {exc}") from None
+        raise fail(f"error: cannot read the ledger: {exc}") from None
     if state is None:
         what = f"stream {stream!r}" if stream is not None else f"cycle {cycle!r}"
-        raise _fail(f"error: {what} has no events as of {as_of or 'now'}", 1)
+        raise fail(f"error: {what} has no events as of {as_of or 'now'}", 1)
     typer.echo(state.model_dump_json(indent=2))
 
 
@@ -157,9 +144,9 @@ def rebuild_cmd(database_url: DatabaseUrl = None) -> None:
     from uprflow.store.projections import rebuild
 
     try:
-        cycles = rebuild(_url(database_url))
+        cycles = rebuild(ledger_url(database_url))
     except Exception as exc:
-        raise _fail(f"error: rebuild failed: {exc}") from None
+        raise fail(f"error: rebuild failed: {exc}") from None
     typer.echo(f"rebuilt projections for {cycles} cycles")
 
 
@@ -172,7 +159,7 @@ def upgrade_cmd(
     from uprflow.store.migrate import migrate
 
     try:
-        current = migrate(_url(database_url), revision)
+        current = migrate(ledger_url(database_url), revision)
     except Exception as exc:
-        raise _fail(f"error: migration failed: {exc}") from None
+        raise fail(f"error: migration failed: {exc}") from None
     typer.echo(f"database at revision {current}")

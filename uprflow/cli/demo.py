@@ -20,7 +20,7 @@ def _facts(facts: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in facts.items()) or "-"
 
 
-def demo(
+def demo_cmd(
     country: Annotated[
         str,
         typer.Option(
@@ -45,7 +45,8 @@ def demo(
     """Run a whole UPR cycle of a study country under the time-skipping Temporal server, with
     simulated people completing every task; print a stage-by-stage summary, the events and
     the ledger verification, and leave the ledger to explore."""
-    from uprflow.demo import DEMO_COUNTRIES, run_demo
+    from uprflow.demo.run import run_demo
+    from uprflow.demo.scenario import DEMO_COUNTRIES
 
     code = country.upper()
     if code not in DEMO_COUNTRIES:

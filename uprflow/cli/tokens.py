@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from uprflow.cli.options import DatabaseUrl, ledger_url
 from uprflow.config import get_settings
 
 if TYPE_CHECKING:
@@ -22,17 +23,12 @@ ROLES = ("secretariat", "ministry", "nhri", "cso", "parliament", "auditor")
 #: Roles that act for the NMRF itself get a default organisation; the others must name theirs.
 DEFAULT_ORG = {"secretariat": "NMRF", "auditor": "AUDIT"}
 
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option("--database-url", help="SQLAlchemy URL (default: the configured ledger)"),
-]
-
 
 def _engine(database_url: str | None) -> Engine:
     from uprflow.store.db import make_engine
     from uprflow.store.migrate import migrate
 
-    url = database_url or get_settings().ledger_url
+    url = ledger_url(database_url)
     try:
         migrate(url)
     except Exception as exc:

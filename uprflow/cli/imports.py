@@ -1,4 +1,4 @@
-"""CLI commands: import (registered on the root app by :func:`register`).
+"""``uprflow import``.
 
 ``uprflow import FILE``: detect the format (UPR Info CSV/XLSX, OHCHR thematic list CSV/XLSX,
 UHRI JSON), validate every row (a bad row exits 2 naming the row and the column, nothing
@@ -13,10 +13,11 @@ from typing import Annotated
 
 import typer
 
+from uprflow.cli.options import DatabaseUrl, fail, ledger_url
+
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
+    return fail(f"error: {message}", code)
 
 
 def import_cmd(
@@ -36,10 +37,7 @@ def import_cmd(
             "shipped profile of the State under review, if any)",
         ),
     ] = None,
-    database_url: Annotated[
-        str | None,
-        typer.Option("--database-url", help="SQLAlchemy URL (default: the configured ledger)"),
-    ] = None,
+    database_url: DatabaseUrl = None,
 ) -> None:
     """Import recommendations from a UPR Info export, an OHCHR thematic list (CSV or XLSX) or a
     UHRI JSON export: the whole file or nothing; re-importing the same file adds nothing."""
@@ -47,7 +45,6 @@ def import_cmd(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.table import Table
 
-    from uprflow.config import get_settings
     from uprflow.domain.envelope import Actor
     from uprflow.importing import ImportFileError, parse_bytes, write_import
     from uprflow.profiles import ProfileError, load_profile
@@ -83,7 +80,7 @@ def import_cmd(
             )
         except ImportFileError as exc:
             raise _fail(f"{file.name}: {exc} (nothing imported)") from None
-        url = database_url or get_settings().ledger_url
+        url = ledger_url(database_url)
         try:
             migrate(url)
         except Exception as exc:
@@ -135,8 +132,3 @@ def import_cmd(
     out.print(table)
     cycles = ", ".join(summary.cycles[:8]) + (" ..." if len(summary.cycles) > 8 else "")
     out.print(f"cycles: {cycles}; stream {summary.stream_id}; {summary.seconds:.1f} s")
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root uprflow app."""
-    app.command("import")(import_cmd)

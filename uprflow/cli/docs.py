@@ -8,21 +8,18 @@ cycle id and the format, ``-`` for standard output).
 from __future__ import annotations
 
 import sys
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from uprflow.config import get_settings
+from uprflow.cli.options import DatabaseUrl, fail, ledger_url
+from uprflow.documents.dates import end_of_day
 
 export_app = typer.Typer(help="Export documents from the ledger.", no_args_is_help=True)
 report_app = typer.Typer(help="Reports built from the ledger.", no_args_is_help=True)
 
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option("--database-url", help="SQLAlchemy URL (default: the configured ledger)"),
-]
 CycleOpt = Annotated[
     str, typer.Option("--cycle", help="cycle id, e.g. cycle-KE-4 (KE-4 is accepted too)")
 ]
@@ -32,11 +29,6 @@ Output = Annotated[
 ]
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(code)
-
-
 def cycle_id_of(value: str) -> str:
     """``cycle-KE-4`` for ``cycle-KE-4``, ``KE-4`` or ``ke-4``."""
     text = value.strip()
@@ -44,13 +36,8 @@ def cycle_id_of(value: str) -> str:
         text = text[len("cycle-") :]
     country, _, number = text.partition("-")
     if not country.isalpha() or not number.isdigit():
-        raise _fail(f"error: --cycle: not a cycle id: {value!r} (expected e.g. cycle-KE-4)")
+        raise fail(f"error: --cycle: not a cycle id: {value!r} (expected e.g. cycle-KE-4)")
     return f"cycle-{country.upper()}-{int(number)}"
-
-
-def end_of_day(day: date) -> datetime:
-    """The last instant of ``day`` (UTC): "as of a date" includes that whole day."""
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC) - timedelta(microseconds=1)
 
 
 def parse_as_of(value: str) -> datetime:
@@ -63,7 +50,7 @@ def parse_as_of(value: str) -> datetime:
             return end_of_day(date.fromisoformat(text))
         return parse_ts(text)
     except ValueError:
-        raise _fail(f"error: --as-of: not an ISO 8601 date or timestamp: {value!r}") from None
+        raise fail(f"error: --as-of: not an ISO 8601 date or timestamp: {value!r}") from None
 
 
 def _write(data: bytes, output: str | None, default: str) -> None:
@@ -75,7 +62,7 @@ def _write(data: bytes, output: str | None, default: str) -> None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise _fail(f"error: cannot write {path}: {exc}") from None
+        raise fail(f"error: cannot write {path}: {exc}") from None
     typer.echo(f"wrote {path} ({len(data)} bytes)", err=True)
 
 
@@ -94,15 +81,15 @@ def export_matrix(
     from uprflow.documents.matrix import CycleNotFound, load_matrix, matrix_csv, matrix_xlsx
 
     if fmt not in ("xlsx", "csv"):
-        raise _fail(f"error: --format must be xlsx or csv, got {fmt!r}")
+        raise fail(f"error: --format must be xlsx or csv, got {fmt!r}")
     cycle_id = cycle_id_of(cycle)
     instant = parse_as_of(as_of) if as_of else None
     try:
-        matrix = load_matrix(database_url or get_settings().ledger_url, cycle_id, instant)
+        matrix = load_matrix(ledger_url(database_url), cycle_id, instant)
     except CycleNotFound as exc:
-        raise _fail(f"error: {exc}", 1) from None
+        raise fail(f"error: {exc}", 1) from None
     except Exception as exc:
-        raise _fail(f"error: cannot read the ledger: {exc}") from None
+        raise fail(f"error: cannot read the ledger: {exc}") from None
     data = matrix_xlsx(matrix) if fmt == "xlsx" else matrix_csv(matrix)
     _write(data, output, f"matrix-{cycle_id}.{fmt}")
 
@@ -122,20 +109,14 @@ def report_midterm(
     from uprflow.documents.midterm import load_midterm, midterm_docx, midterm_html
 
     if fmt not in ("docx", "html"):
-        raise _fail(f"error: --format must be docx or html, got {fmt!r}")
+        raise fail(f"error: --format must be docx or html, got {fmt!r}")
     cycle_id = cycle_id_of(cycle)
     instant = parse_as_of(as_of)
     try:
-        report = load_midterm(database_url or get_settings().ledger_url, cycle_id, instant)
+        report = load_midterm(ledger_url(database_url), cycle_id, instant)
     except CycleNotFound as exc:
-        raise _fail(f"error: {exc}", 1) from None
+        raise fail(f"error: {exc}", 1) from None
     except Exception as exc:
-        raise _fail(f"error: cannot read the ledger: {exc}") from None
+        raise fail(f"error: cannot read the ledger: {exc}") from None
     data = midterm_docx(report) if fmt == "docx" else midterm_html(report).encode("utf-8")
     _write(data, output, f"midterm-{cycle_id}-{instant.date().isoformat()}.{fmt}")
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root uprflow app."""
-    app.add_typer(export_app, name="export")
-    app.add_typer(report_app, name="report")

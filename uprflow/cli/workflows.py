@@ -7,7 +7,7 @@ filter), each history is fetched and replayed with :class:`temporalio.worker.Rep
 the worker's :data:`worker.WORKFLOWS`. Executions of workflow types this code does not
 define (another application on the namespace) are listed as skipped.
 
-The command is added to the ``uprflow audit`` sub-app by :mod:`uprflow.cli`.
+The command is added to the ``uprflow audit`` group by :mod:`uprflow.cli`.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ async def replay_executions(
     from temporalio.contrib.pydantic import pydantic_data_converter
     from temporalio.worker import Replayer
 
-    from uprflow.demo import quiet_runtime
+    from uprflow.logging import quiet_runtime
 
     if workflows is None:
         from uprflow.worker import WORKFLOWS
@@ -155,12 +155,12 @@ def audit_workflows(
 ) -> None:
     """Replay the histories of the workflow executions on Temporal against today's code;
     report per workflow type how many replayed and which failed. Exit 1 if any failed."""
-    from uprflow.cli_cycle import CliError, _client
+    from uprflow.cli.connect import CliError, temporal_client
 
     settings = get_settings()
 
     async def go() -> ReplayReport:
-        client = await _client(settings)
+        client = await temporal_client(settings)
         return await replay_executions(client, query=query, limit=limit)
 
     try:
