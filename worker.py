@@ -31,6 +31,7 @@ from uprflow.activities.notify import NotificationActivities, Notifier, Notifier
 from uprflow.activities.summary import SummaryActivities
 from uprflow.config import Settings, get_settings
 from uprflow.logging import configure_logging, get_logger
+from uprflow.store.adapters import SqlCheckpoints, SqlCycleEvents, SqlNoticeStore
 from uprflow.store.db import make_engine
 from uprflow.store.ledger import Ledger
 from uprflow.store.migrate import migrate
@@ -77,7 +78,9 @@ def build_notifier(
     engine: sa.Engine, ledger: Ledger, settings: Settings, *, clock: Clock = system_clock
 ) -> NotificationActivities:
     """The production notifier: outbox, e-mail, signed webhook, inbox, ledger record."""
-    return NotificationActivities(engine, ledger, notifier_config(settings), clock=clock)
+    return NotificationActivities(
+        SqlNoticeStore(engine), ledger, notifier_config(settings), clock=clock
+    )
 
 
 def build_activities(
@@ -98,9 +101,9 @@ def build_activities(
         notifier if notifier is not None else build_notifier(engine, ledger, settings, clock=clock)
     )
     return [
-        CheckpointActivities(engine).record_checkpoint,
+        CheckpointActivities(SqlCheckpoints(engine)).record_checkpoint,
         LedgerActivities(ledger).record_events,
-        SummaryActivities(engine).summarise_cycle,
+        SummaryActivities(SqlCycleEvents(engine)).summarise_cycle,
         deliver.deliver_notice,
     ]
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
 from pydantic import BaseModel
 from temporalio import activity
 
-from uprflow.store.checkpoints import record_checkpoint
+from uprflow.activities.ports import Checkpoints
 
 
 class CheckpointRecorded(BaseModel):
@@ -20,15 +19,15 @@ class CheckpointRecorded(BaseModel):
 
 
 class CheckpointActivities:
-    """Checkpoint activities bound to the ledger database."""
+    """Checkpoint activities bound to the ledger's checkpoints."""
 
-    def __init__(self, engine: sa.Engine) -> None:
-        self._engine = engine
+    def __init__(self, checkpoints: Checkpoints) -> None:
+        self._checkpoints = checkpoints
 
     @activity.defn(name="record_checkpoint")
     def record_checkpoint(self) -> CheckpointRecorded:
         """Record the ledger's current head as a checkpoint (a no-op on an empty ledger)."""
-        cp = record_checkpoint(self._engine)
+        cp = self._checkpoints.record_checkpoint()
         return CheckpointRecorded(
             position=cp.position, head_hash=cp.head_hash, recorded_at=cp.recorded_at
         )

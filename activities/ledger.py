@@ -18,10 +18,10 @@ from pydantic import BaseModel
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from uprflow.activities.ports import EventLog
 from uprflow.domain.envelope import Actor, NewEvent, Trace
 from uprflow.domain.events import EventSchemaError, UnknownEventType, decode_event
-from uprflow.store.errors import EventIdConflict, WrongExpectedVersion
-from uprflow.store.ledger import Ledger
+from uprflow.domain.ledger_errors import EventIdConflict, WrongExpectedVersion
 
 
 class RecordFailure(StrEnum):
@@ -64,9 +64,9 @@ class RecordResult(BaseModel):
 
 
 class LedgerActivities:
-    """Ledger activities bound to one :class:`Ledger`."""
+    """Ledger activities bound to one event log (in production the store's ``Ledger``)."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: EventLog) -> None:
         self._ledger = ledger
 
     @activity.defn(name="record_events")

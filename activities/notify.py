@@ -27,19 +27,16 @@ from email.utils import format_datetime
 from typing import Any, Protocol
 
 import httpx
-import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from uprflow.activities.clock import Clock, system_clock
+from uprflow.activities.ports import EventLog, NoticeStore
 from uprflow.domain.envelope import Actor, NewEvent, Trace
 from uprflow.domain.events import NotificationDelivered
+from uprflow.domain.ledger_errors import EventIdConflict
 from uprflow.domain.notices import Channel, Notice, sign
-from uprflow.store import outbox
-from uprflow.store.errors import EventIdConflict
-from uprflow.store.ledger import Ledger
-from uprflow.store.schema import events
 
 #: Namespace of the deterministic ``NotificationDelivered`` event ids (never change it: the
 #: ids of recorded deliveries are derived from it).
@@ -120,7 +117,7 @@ def webhook_body(notice: Notice) -> bytes:
 
 
 class NotificationActivities:
-    """Notification activities bound to the database, the ledger and the notifier config.
+    """Notification activities bound to their outbox, the ledger and the notifier config.
 
     ``clock`` gives the wall-clock time of a webhook's signed timestamp (the real clock unless
     a test passes its own).
@@ -128,13 +125,13 @@ class NotificationActivities:
 
     def __init__(
         self,
-        engine: sa.Engine,
-        ledger: Ledger,
+        store: NoticeStore,
+        ledger: EventLog,
         config: NotifierConfig,
         *,
         clock: Clock = system_clock,
     ) -> None:
-        self._engine = engine
+        self._store = store
         self._ledger = ledger
         self._config = config
         self._clock = clock
@@ -157,7 +154,7 @@ class NotificationActivities:
                 type="SmtpNotConfigured",
                 non_retryable=True,
             )
-        rows = await asyncio.to_thread(outbox.enqueue, self._engine, notice)
+        rows = await asyncio.to_thread(self._store.enqueue, notice)
         senders: dict[Channel, Callable[[Notice], Awaitable[None]]] = {
             "email": self._send_email,
             "webhook": self._send_webhook,
@@ -176,7 +173,7 @@ class NotificationActivities:
                 except Exception as exc:
                     error = f"{type(exc).__name__}: {exc}"
                     await asyncio.to_thread(
-                        outbox.mark_attempt, self._engine, notice.notification_id, channel, error
+                        self._store.mark_attempt, notice.notification_id, channel, error
                     )
                     activity.logger.warning(
                         "notice delivery failed",
@@ -185,7 +182,7 @@ class NotificationActivities:
                     failures.append(f"{channel}: {error}")
                     continue
             at = await asyncio.to_thread(
-                outbox.mark_delivered, self._engine, notice.notification_id, channel
+                self._store.mark_delivered, notice.notification_id, channel
             )
             # Recorded also for channels delivered by an earlier try: that try may have died
             # between the outbox update and the append. The append is idempotent.
@@ -230,15 +227,8 @@ class NotificationActivities:
         except EventIdConflict:
             # Recorded by another workflow run (its trace differs): still one record per
             # delivery, which is what matters; report where it is.
-            return await asyncio.to_thread(self._position_of, event_id)
+            return await asyncio.to_thread(self._store.position_of, event_id)
         return recorded[0].position
-
-    def _position_of(self, event_id: uuid.UUID) -> int:
-        with self._engine.connect() as conn:
-            position = conn.execute(
-                sa.select(events.c.position).where(events.c.event_id == str(event_id))
-            ).scalar_one()
-        return int(position)
 
     # ------------------------------------------------------------------ channels
 

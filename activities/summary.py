@@ -5,14 +5,15 @@ noted or unfinished)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
-import sqlalchemy as sa
 from pydantic import BaseModel
 from temporalio import activity
 
+from uprflow.activities.ports import CycleEvents
+from uprflow.domain.envelope import EventEnvelope
 from uprflow.domain.fold import fold
 from uprflow.domain.values import ImplementationStatus, Position
-from uprflow.store.reading import read_cycle
 
 
 class CarriedRecommendation(BaseModel):
@@ -45,10 +46,8 @@ class CycleSummary(BaseModel):
         )
 
 
-def summarise(engine: sa.Engine, cycle_id: str) -> CycleSummary:
+def summarise(envelopes: Sequence[EventEnvelope], cycle_id: str) -> CycleSummary:
     """Fold the cycle's events and summarise them."""
-    with engine.connect() as conn:
-        envelopes = read_cycle(conn, cycle_id)
     state = fold(envelopes, cycle_id)
     recs = state.recommendations.values()
     carry = [
@@ -79,12 +78,12 @@ def summarise(engine: sa.Engine, cycle_id: str) -> CycleSummary:
 
 
 class SummaryActivities:
-    """Summary activities bound to the ledger database."""
+    """Summary activities bound to a reader of the ledger."""
 
-    def __init__(self, engine: sa.Engine) -> None:
-        self._engine = engine
+    def __init__(self, events: CycleEvents) -> None:
+        self._events = events
 
     @activity.defn(name="summarise_cycle")
     def summarise_cycle(self, cycle_id: str) -> CycleSummary:
         """The cycle's summary as recorded in the ledger now."""
-        return summarise(self._engine, cycle_id)
+        return summarise(self._events.read_cycle(cycle_id), cycle_id)

@@ -34,6 +34,7 @@ from uprflow.config import Settings
 from uprflow.domain.events import NotificationDelivered
 from uprflow.domain.notices import Notice, render, verify_signature
 from uprflow.store import outbox
+from uprflow.store.adapters import SqlNoticeStore
 from uprflow.store.db import make_engine
 from uprflow.store.ledger import Ledger
 from uprflow.store.migrate import migrate
@@ -130,7 +131,12 @@ def make_stack(db_url: str, **settings: Any) -> Iterator[Stack]:
     ledger = Ledger(engine)
     s = Settings(secret_key=SECRET, webhook_timeout_seconds=5, **settings)
     try:
-        yield Stack(engine, ledger, s, NotificationActivities(engine, ledger, notifier_config(s)))
+        yield Stack(
+            engine,
+            ledger,
+            s,
+            NotificationActivities(SqlNoticeStore(engine), ledger, notifier_config(s)),
+        )
     finally:
         ledger.close()
         engine.dispose()
@@ -230,7 +236,10 @@ async def test_the_webhook_timestamp_comes_from_the_injected_clock(
 ) -> None:
     at = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
     acts = NotificationActivities(
-        stack.engine, stack.ledger, notifier_config(stack.settings), clock=lambda: at
+        SqlNoticeStore(stack.engine),
+        stack.ledger,
+        notifier_config(stack.settings),
+        clock=lambda: at,
     )
     notice = make_notice(receiver, email=None)
     await ActivityEnvironment().run(acts.deliver_notice, notice)

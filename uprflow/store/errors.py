@@ -1,31 +1,10 @@
-"""Typed ledger errors."""
+"""Typed ledger errors: the domain's ledger contract (:mod:`uprflow.domain.ledger_errors`)."""
 
-from __future__ import annotations
+from uprflow.domain.ledger_errors import (
+    EventIdConflict,
+    LedgerClosed,
+    LedgerError,
+    WrongExpectedVersion,
+)
 
-from uuid import UUID
-
-
-class LedgerError(Exception):
-    """Base of every ledger error."""
-
-
-class WrongExpectedVersion(LedgerError):
-    """The stream is not at the version the caller expected; nothing was written."""
-
-    def __init__(self, stream_id: str, expected: int, actual: int) -> None:
-        super().__init__(
-            f"expected_version: stream {stream_id!r} is at version {actual}, expected {expected}"
-        )
-        self.stream_id, self.expected, self.actual = stream_id, expected, actual
-
-
-class EventIdConflict(LedgerError):
-    """An event id is already recorded with different content; nothing was written."""
-
-    def __init__(self, event_id: UUID | str, reason: str) -> None:
-        super().__init__(f"event_id: {event_id} {reason}")
-        self.event_id = str(event_id)
-
-
-class LedgerClosed(LedgerError):
-    """The ledger's committer was closed."""
+__all__ = ["EventIdConflict", "LedgerClosed", "LedgerError", "WrongExpectedVersion"]
