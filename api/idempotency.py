@@ -58,18 +58,25 @@ async def idempotent(
     digest = hashlib.sha256(
         json.dumps(
             [request.method, request.url.path, jsonable_encoder(body)],
-            sort_keys=True, separators=(",", ":"),
+            sort_keys=True,
+            separators=(",", ":"),
         ).encode()
-    ).hexdigest()  # fmt: skip
+    ).hexdigest()
     stored = await asyncio.to_thread(find_idempotent, rt.engine, p.token_id, key)
     replayed = stored is not None
     if stored is None:
         result = await run()
         stored = await asyncio.to_thread(
-            store_idempotent, rt.engine, p.token_id, key, method=request.method,
-            path=request.url.path, request_hash=digest, status_code=status_code,
+            store_idempotent,
+            rt.engine,
+            p.token_id,
+            key,
+            method=request.method,
+            path=request.url.path,
+            request_hash=digest,
+            status_code=status_code,
             response=json.dumps(jsonable_encoder(result)),
-        )  # fmt: skip
+        )
     if stored.request_hash != digest:
         raise ProblemError(
             422,

@@ -91,9 +91,11 @@ def problem_response(
         errors=errors,
     )
     return JSONResponse(
-        body.model_dump(exclude_none=True), status_code=status, media_type=MEDIA_TYPE,
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=MEDIA_TYPE,
         headers=headers,
-    )  # fmt: skip
+    )
 
 
 def _loc(loc: tuple[Any, ...] | list[Any]) -> str:

@@ -45,9 +45,12 @@ async def record_rejection(request: Request, status: int, reason: str) -> None:
     cycle_id = _cycle_of(request)
     target = next(iter(request.path_params.values()), request.url.path)
     event = CommandRejected(
-        cycle_id=cycle_id, command=command, target=str(target)[:200], status=status,
+        cycle_id=cycle_id,
+        command=command,
+        target=str(target)[:200],
+        status=status,
         reason=reason[:2000] or "refused",
-    )  # fmt: skip
+    )
     try:
         await rt.ledger.append_async(
             f"rejections-{cycle_id}",

@@ -247,9 +247,11 @@ async def main() -> None:
                 api_path: Callable[[str], Awaitable[None]] = via_api
                 if not has_route:
                     api_path = await in_process_path(settings, engine, ledger, actor)
-                    print("POST /tasks/{id}/complete is not in the API yet: measuring "
-                          "uprflow.api.commands.updates.run_update in this process "
-                          "instead")  # fmt: skip
+                    print(
+                        "POST /tasks/{id}/complete is not in the API yet: measuring "
+                        "uprflow.api.commands.updates.run_update in this process "
+                        "instead"
+                    )
 
                 warm, rest = ids[: 2 * WARMUP], ids[2 * WARMUP :]
                 chunks = [rest[i::4] for i in range(4)]

@@ -57,12 +57,18 @@ ACTOR = Actor(role="ministry", organisation="MOJ", subject="token-1")
 def event(i: int) -> NewEvent:
     return NewEvent(
         event=ev.NotificationDelivered(
-            cycle_id="BENCH-1", notification_id=f"n-{i}", recipient=f"user{i}@example.org",
-            channel="email", template="task_reminder", task_id=f"t-{i % 997}",
+            cycle_id="BENCH-1",
+            notification_id=f"n-{i}",
+            recipient=f"user{i}@example.org",
+            channel="email",
+            template="task_reminder",
+            task_id=f"t-{i % 997}",
         ),
-        event_id=uuid.uuid4(), occurred_at=T0, actor=ACTOR,
+        event_id=uuid.uuid4(),
+        occurred_at=T0,
+        actor=ACTOR,
         trace=Trace(workflow_id="task-wf", run_id="run-1", request_id=f"req-{i}"),
-    )  # fmt: skip
+    )
 
 
 def rate(n: int, seconds: float) -> float:
@@ -193,7 +199,8 @@ def bench_raw_core(tmp: Path) -> dict[str, float]:
     engine = make_engine(f"sqlite:///{tmp / 'core.db'}")
     meta = sa.MetaData()
     table = sa.Table(
-        "events", meta,
+        "events",
+        meta,
         sa.Column("position", sa.Integer, primary_key=True),
         sa.Column("event_id", sa.String(36), nullable=False, unique=True),
         sa.Column("stream_id", sa.String(200), nullable=False),
@@ -203,13 +210,19 @@ def bench_raw_core(tmp: Path) -> dict[str, float]:
         sa.Column("prev_hash", sa.LargeBinary(32), nullable=False),
         sa.Column("hash", sa.LargeBinary(32), nullable=False),
         sa.UniqueConstraint("stream_id", "stream_version"),
-    )  # fmt: skip
+    )
     meta.create_all(engine)
     payloads = [
-        {"recipient": f"user{i}@example.org", "channel": "email", "template": "task_reminder",
-         "notification_id": f"n-{i}", "cycle_id": "BENCH-1", "task_id": f"t-{i % 997}"}
+        {
+            "recipient": f"user{i}@example.org",
+            "channel": "email",
+            "template": "task_reminder",
+            "notification_id": f"n-{i}",
+            "cycle_id": "BENCH-1",
+            "task_id": f"t-{i % 997}",
+        }
         for i in range(N_BATCH)
-    ]  # fmt: skip
+    ]
 
     def write() -> int:
         prev = bytes(32)
@@ -220,10 +233,18 @@ def bench_raw_core(tmp: Path) -> dict[str, float]:
                 position += 1
                 body = json.dumps(p, sort_keys=True, separators=(",", ":")).encode()
                 digest = hashlib.sha256(prev + body).digest()
-                rows.append({"position": position, "event_id": str(uuid.uuid4()),
-                             "stream_id": f"s-{position}", "stream_version": 1,
-                             "event_type": "NotificationDelivered", "body": body,
-                             "prev_hash": prev, "hash": digest})  # fmt: skip
+                rows.append(
+                    {
+                        "position": position,
+                        "event_id": str(uuid.uuid4()),
+                        "stream_id": f"s-{position}",
+                        "stream_version": 1,
+                        "event_type": "NotificationDelivered",
+                        "body": body,
+                        "prev_hash": prev,
+                        "hash": digest,
+                    }
+                )
                 prev = digest
             with engine.begin() as conn:
                 conn.execute(table.insert(), rows)
@@ -244,8 +265,15 @@ def bench_eventsourcing(tmp: Path) -> dict[str, float]:
 
     class Notice(Aggregate):
         @es_event("Delivered")
-        def __init__(self, notification_id: str, recipient: str, channel: str, template: str,
-                     cycle_id: str, task_id: str) -> None:  # fmt: skip
+        def __init__(
+            self,
+            notification_id: str,
+            recipient: str,
+            channel: str,
+            template: str,
+            cycle_id: str,
+            task_id: str,
+        ) -> None:
             self.notification_id = notification_id
             self.recipient = recipient
             self.channel = channel
@@ -258,8 +286,9 @@ def bench_eventsourcing(tmp: Path) -> dict[str, float]:
     app: Application = Application()
 
     def make(i: int) -> Notice:
-        return Notice(f"n-{i}", f"user{i}@example.org", "email", "task_reminder", "BENCH-1",
-                      f"t-{i % 997}")  # fmt: skip
+        return Notice(
+            f"n-{i}", f"user{i}@example.org", "email", "task_reminder", "BENCH-1", f"t-{i % 997}"
+        )
 
     def one_per_save() -> int:
         for i in range(ES_SINGLE):
@@ -294,8 +323,10 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(dir=ROOT / "bench") as d:
         tmp = Path(d)
-        print(f"sqlite {sqlite3.sqlite_version}, python {sys.version.split()[0]}, "
-              f"{os.cpu_count()} cpus; files in {tmp}")  # fmt: skip
+        print(
+            f"sqlite {sqlite3.sqlite_version}, python {sys.version.split()[0]}, "
+            f"{os.cpu_count()} cpus; files in {tmp}"
+        )
         results: dict[str, float] = {}
         results.update(bench_eventsourcing(tmp))
         results.update(bench_raw_core(tmp))

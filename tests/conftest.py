@@ -48,8 +48,22 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
+#: Markers that imply ``slow``: such tests start servers, processes or a browser.
+_SLOW_BY_NATURE = ("devserver", "browser", "strace")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip the tests whose capability this machine lacks (one summary line each at the end)."""
+    """Mark what is slow, and skip what this machine lacks (one summary line each at the end).
+
+    A test that uses the dev server (the ``dev_env`` fixture, directly or through another
+    fixture) is ``devserver``; ``devserver``, ``browser`` and ``strace`` tests are ``slow``, so
+    ``pytest -m "not slow"`` is the quick loop.
+    """
+    for item in items:
+        if "dev_env" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.devserver)
+        if any(m in item.keywords for m in _SLOW_BY_NATURE):
+            item.add_marker(pytest.mark.slow)
     for capability in missing():
         skip = pytest.mark.skip(reason=f"needs {capability.what}: {capability.how}")
         for item in items:

@@ -197,11 +197,17 @@ def verify_lines(lines: list[str]) -> tuple[WalkResult | None, Problem | None, i
     if result.problem is not None:
         return result, result.problem, len(rows)
     if end is None:
-        return result, Problem(result.last_position + 1, "truncated",
-                               "the export has no end record"), len(rows)  # fmt: skip
+        return (
+            result,
+            Problem(result.last_position + 1, "truncated", "the export has no end record"),
+            len(rows),
+        )
     if result.last_position > int(end["head_position"]):
-        return result, Problem(int(end["head_position"]) + 1, "inserted",
-                               "events follow the announced head"), len(rows)  # fmt: skip
+        return (
+            result,
+            Problem(int(end["head_position"]) + 1, "inserted", "events follow the announced head"),
+            len(rows),
+        )
     return result, None, len(rows)
 
 

@@ -25,6 +25,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from tests.api.stack import e2e  # noqa: F401  (the live-stack fixture, for the HTTP tests)
 from uprflow.api.app import create_app
 from uprflow.config import Settings
 from uprflow.demo import run_demo

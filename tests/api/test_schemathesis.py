@@ -29,6 +29,8 @@ from uprflow.api.app import create_app
 from uprflow.store.access import issue_token
 from uprflow.store.db import make_engine
 
+pytestmark = pytest.mark.slow  # whole cycles or servers: not in the quick loop
+
 MAX_EXAMPLES = 10
 BUDGET_S = 40.0
 
@@ -95,8 +97,10 @@ def test_no_server_errors(demo_ledger: DemoLedger, tmp_path: Path) -> None:
     finally:
         asgi.shutdown_lifespans()
     elapsed = time.monotonic() - started
-    print(f"schemathesis: {sum(calls.values())} requests over {len(labels)} operations in "
-          f"{elapsed:.1f} s; statuses {dict(sorted(statuses.items()))}")  # fmt: skip
+    print(
+        f"schemathesis: {sum(calls.values())} requests over {len(labels)} operations in "
+        f"{elapsed:.1f} s; statuses {dict(sorted(statuses.items()))}"
+    )
 
 
 def run_examples(

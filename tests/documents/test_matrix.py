@@ -67,9 +67,17 @@ def test_xlsx_reopens_with_columns_rows_and_layout(ledger: Ledger, tmp_path: Pat
     out = tmp_path / "m.xlsx"
     result = CliRunner().invoke(
         app,
-        ["export", "matrix", "--cycle", ledger.cycle_id, "--database-url", ledger.url,
-         "-o", str(out)],
-    )  # fmt: skip
+        [
+            "export",
+            "matrix",
+            "--cycle",
+            ledger.cycle_id,
+            "--database-url",
+            ledger.url,
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     header, body, wb = _xlsx_rows(out.read_bytes())
     for column in EXPECTED_COLUMNS:
@@ -150,8 +158,18 @@ def test_as_of_cuts_the_matrix(ledger: Ledger) -> None:
 def test_cli_reports_an_unknown_cycle(ledger: Ledger, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app,
-        ["export", "matrix", "--cycle", "KE-99", "--format", "csv", "--database-url",
-         ledger.url, "-o", str(tmp_path / "x.csv")],
-    )  # fmt: skip
+        [
+            "export",
+            "matrix",
+            "--cycle",
+            "KE-99",
+            "--format",
+            "csv",
+            "--database-url",
+            ledger.url,
+            "-o",
+            str(tmp_path / "x.csv"),
+        ],
+    )
     assert result.exit_code == 1
     assert "cycle-KE-99" in result.output

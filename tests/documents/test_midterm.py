@@ -80,9 +80,12 @@ async def api(ledger: Ledger, tmp_path) -> AsyncIterator[tuple[httpx.AsyncClient
     try:
         for role, org in (("auditor", "AUDIT"), ("cso", "KSC"), ("parliament", "PARL")):
             _, tokens[role] = issue_token(
-                engine, settings.secret_key.get_secret_value(), role=role, organisation=org,
+                engine,
+                settings.secret_key.get_secret_value(),
+                role=role,
+                organisation=org,
                 name=f"test {role}",
-            )  # fmt: skip
+            )
     finally:
         engine.dispose()
     app: FastAPI = create_app(settings)
@@ -119,9 +122,10 @@ async def test_routes_serve_the_files(ledger: Ledger, api) -> None:  # type: ign
     )
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     r = await client.get(
-        f"/cycles/{c}/reports/midterm.html", params={"as_of": as_of},
+        f"/cycles/{c}/reports/midterm.html",
+        params={"as_of": as_of},
         headers={"Authorization": f"Bearer {tokens['parliament']}"},
-    )  # fmt: skip
+    )
     assert r.status_code == 200
 
     r = await client.get(f"/cycles/{c}/reports/midterm.docx", params={"as_of": as_of}, headers=cso)

@@ -85,10 +85,16 @@ def test_formats_agree(sqlite_url: str) -> None:
     def rows(path: Path) -> list[tuple[object, ...]]:
         parsed = parse_bytes(path.read_bytes(), path.name, cycle="cycle-SI-3")
         return sorted(
-            (r.recommendation_id, r.position, r.recommending_states, r.themes, r.sdgs,
-             r.affected_persons)
+            (
+                r.recommendation_id,
+                r.position,
+                r.recommending_states,
+                r.themes,
+                r.sdgs,
+                r.affected_persons,
+            )
             for r in parsed.rows
-        )  # fmt: skip
+        )
 
     csv_rows = rows(OHCHR / "slovenia-cycle-3.csv")
     assert rows(FIXTURES / "slovenia-cycle-3.xlsx") == csv_rows
@@ -102,13 +108,15 @@ def test_formats_agree(sqlite_url: str) -> None:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("bad-position.csv",
-         "row 17, column position: 'Rejected' is not one of Supported, Noted, Supported/Noted"),
+        (
+            "bad-position.csv",
+            "row 17, column position: 'Rejected' is not one of Supported, Noted, Supported/Noted",
+        ),
         ("missing-column.csv", "row 1, column position: missing"),
         ("bad-sdg.csv", "row 6, column sdgs: '18 - SPACE EXPLORATION'"),
         ("bad-type-uhri.json", "row 7, column Themes: expected a list of strings, got a number"),
     ],
-)  # fmt: skip
+)
 def test_broken_files_name_row_and_column_and_write_nothing(
     db_url: str, name: str, expected: str
 ) -> None:
@@ -122,6 +130,7 @@ def test_broken_files_name_row_and_column_and_write_nothing(
     assert _event_count(db_url) == 0
 
 
+@pytest.mark.slow
 def test_whole_upr_info_file(sqlite_url: str) -> None:
     migrate(sqlite_url)
     path = DATA / "upr-info" / "recommendations-sessions-1-20.csv.gz"
@@ -171,13 +180,19 @@ async def test_routing_sends_unmatched_to_triage_and_api_lists_it(db_url: str) -
     engine = make_engine(db_url)
     try:
         _, secretariat = issue_token(
-            engine, settings.secret_key.get_secret_value(), role="secretariat",
-            organisation="NMRF", name="test",
-        )  # fmt: skip
+            engine,
+            settings.secret_key.get_secret_value(),
+            role="secretariat",
+            organisation="NMRF",
+            name="test",
+        )
         _, ministry = issue_token(
-            engine, settings.secret_key.get_secret_value(), role="ministry",
-            organisation="MOH", name="test",
-        )  # fmt: skip
+            engine,
+            settings.secret_key.get_secret_value(),
+            role="ministry",
+            organisation="MOH",
+            name="test",
+        )
     finally:
         engine.dispose()
     auth = {"Authorization": f"Bearer {secretariat}"}

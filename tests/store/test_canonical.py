@@ -108,10 +108,16 @@ def test_envelope_fragments_match_rfc8785() -> None:
         def opt() -> str | None:
             return None if rng.random() < 0.3 else _text(rng) or "x"
 
-        trace = Trace(correlation_id=opt(), causation_id=opt(), workflow_id=opt(),
-                      run_id=opt(), request_id=opt())  # fmt: skip
-        actor = Actor(role=_text(rng) or "r", organisation=_text(rng) or "o",
-                      subject=_text(rng) or "s")  # fmt: skip
+        trace = Trace(
+            correlation_id=opt(),
+            causation_id=opt(),
+            workflow_id=opt(),
+            run_id=opt(),
+            request_id=opt(),
+        )
+        actor = Actor(
+            role=_text(rng) or "r", organisation=_text(rng) or "o", subject=_text(rng) or "s"
+        )
         try:
             want_trace = rfc8785.dumps(trace.model_dump())
             want_actor = rfc8785.dumps(actor.model_dump())
@@ -129,9 +135,16 @@ def test_fold_copy_equals_pydantic_model_copy() -> None:
     from uprflow.domain.fold.updates import copy_model as _copy
     from uprflow.domain.state import CycleState, TaskState
 
-    task = TaskState(task_id="t", kind="k", title="x", assignee_org="MOJ", assignee_role="r",
-                     subject_ref="s", due_at=datetime(2026, 1, 1, tzinfo=UTC),
-                     assigned_at=datetime(2026, 1, 1, tzinfo=UTC))  # fmt: skip
+    task = TaskState(
+        task_id="t",
+        kind="k",
+        title="x",
+        assignee_org="MOJ",
+        assignee_role="r",
+        subject_ref="s",
+        due_at=datetime(2026, 1, 1, tzinfo=UTC),
+        assigned_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
     state = CycleState(cycle_id="C", tasks={"t": task}, comments=2)
     for model, update in ((state, {"comments": 3, "status": "active"}), (task, {"reminders": 4})):
         fast, slow = _copy(model, update), model.model_copy(update=update)  # type: ignore[arg-type]

@@ -24,16 +24,30 @@ from uprflow.store.verify import verify
 from uprflow.workflows.follow_up import timeline
 from uprflow.workflows.stage_models import StageInput, at_start_of
 
+pytestmark = pytest.mark.slow  # whole cycles or servers: not in the quick loop
+
 #: (profile, scenario country): the default profile runs on Kenya's recommendations.
-PROFILES = [("default", "KE"), ("DK", "DK"), ("GE", "GE"), ("KE", "KE"), ("MY", "MY"),
-            ("MA", "MA"), ("NZ", "NZ"), ("PE", "PE")]  # fmt: skip
+PROFILES = [
+    ("default", "KE"),
+    ("DK", "DK"),
+    ("GE", "GE"),
+    ("KE", "KE"),
+    ("MY", "MY"),
+    ("MA", "MA"),
+    ("NZ", "NZ"),
+    ("PE", "PE"),
+]
 RECOMMENDATIONS = 40
 
 
 def orgs(profile: Profile, entries: tuple[str, ...]) -> list[str]:
-    kinds = {"nhri": ("nhri",), "cso": ("cso_coalition",), "public": (),
-             "parliament": ("parliament_committee", "parliament"),
-             "un_country_team": ("un_country_team",)}  # fmt: skip
+    kinds = {
+        "nhri": ("nhri",),
+        "cso": ("cso_coalition",),
+        "public": (),
+        "parliament": ("parliament_committee", "parliament"),
+        "un_country_team": ("un_country_team",),
+    }
     out: list[str] = []
     for e in entries:
         out += [o.code for o in profile.organisations if o.kind in kinds[e]] if e in kinds else [e]
@@ -43,10 +57,15 @@ def orgs(profile: Profile, entries: tuple[str, ...]) -> list[str]:
 def follow_up_points(profile: Profile, review: date) -> Counter[str]:
     opens, closes = profile.stage_window(Stage.FOLLOW_UP, review)
     inp = StageInput(
-        cycle_id="x", country=profile.country, cycle_number=1, review_date=review,
-        profile=profile, stage=Stage.FOLLOW_UP, opens_at=at_start_of(opens),
+        cycle_id="x",
+        country=profile.country,
+        cycle_number=1,
+        review_date=review,
+        profile=profile,
+        stage=Stage.FOLLOW_UP,
+        opens_at=at_start_of(opens),
         closes_at=at_start_of(closes),
-    )  # fmt: skip
+    )
     return Counter(p.kind for p in timeline(inp))
 
 
@@ -85,9 +104,10 @@ async def test_full_cycle(
     # Draft circulation: two comments from each commenting organisation, each routed.
     commenters = orgs(profile, stages.draft_circulation.commenters)
     national_comments = [
-        e for e in events
+        e
+        for e in events
         if e.event_type == "CommentReceived" and e.payload["draft_id"] == "national-report"
-    ]  # fmt: skip
+    ]
     assert len(national_comments) == 2 * len(commenters)
     assert all(len(e.payload["routed_to"]) == 1 for e in national_comments)
     assert count["DraftPublished"] == 1
@@ -139,18 +159,20 @@ async def test_full_cycle(
     if m.enabled:
         assert approvals["midterm_report"] == len(m.approval_chain)
         midterm_comments = [
-            e for e in events
+            e
+            for e in events
             if e.event_type == "CommentReceived" and e.payload["draft_id"] == "midterm-report"
-        ]  # fmt: skip
+        ]
         joint = m.joint_cso_response_coordinator
         round_orgs = [o for o in orgs(profile, m.comment_round) if o != joint]
         assert len(midterm_comments) == len(round_orgs) + (1 if joint else 0)
         assert parl["midterm_report"] == (1 if m.parliament_receives else 0)
     pr = stages.parliamentary_review
     items = [
-        r.recommendation_id for r in scenario.recommendations
+        r.recommendation_id
+        for r in scenario.recommendations
         if scenario.positions[r.recommendation_id] != Position.NOTED and needs_parliament(r.themes)
-    ]  # fmt: skip
+    ]
     expect_items = len(items) if pr.enabled and "legislation_items" in pr.reviews else 0
     assert count["ParliamentItemResolved"] == expect_items
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from tests.workflows.cycle_run import run_cycle
@@ -12,6 +13,8 @@ from uprflow.demo.scenario import load_scenario
 from uprflow.domain.fold import fold
 from uprflow.domain.values import Position
 from uprflow.profiles import load_profile
+
+pytestmark = pytest.mark.slow  # whole cycles or servers: not in the quick loop
 
 
 async def test_silent_ministry_is_escalated_and_does_not_hold_the_cycle(
@@ -26,10 +29,12 @@ async def test_silent_ministry_is_escalated_and_does_not_hold_the_cycle(
     )
     events = run.events
     task = next(
-        e.payload["task_id"] for e in events
-        if e.event_type == "TaskAssigned" and e.payload["kind"] == "propose_positions"
+        e.payload["task_id"]
+        for e in events
+        if e.event_type == "TaskAssigned"
+        and e.payload["kind"] == "propose_positions"
         and e.payload["assignee_org"] == silent_org
-    )  # fmt: skip
+    )
     trail = [e for e in events if e.payload.get("task_id") == task]
     kinds = [e.event_type for e in trail]
     assert kinds[0] == "TaskAssigned"

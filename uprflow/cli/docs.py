@@ -1,4 +1,4 @@
-"""CLI commands: documents — ``uprflow export matrix`` and ``uprflow report midterm``.
+"""``uprflow export matrix`` and ``uprflow report midterm``: documents built from the ledger.
 
 Both read the ledger (``UPRFLOW_DATABASE_URL`` or ``--database-url``) as of an instant of
 business time (the cycle's own calendar) and write a file (``-o``; default a name made of the

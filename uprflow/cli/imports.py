@@ -96,10 +96,13 @@ def import_cmd(
                 actor=Actor(role="secretariat", organisation="NMRF", subject="uprflow import"),
                 profile=chosen,
                 progress=lambda done, total: bar.update(building, completed=done, total=total),
-                writing=lambda n: bar.update(writing, visible=True, total=None, description=(
-                    f"writing {n:,} events (one transaction)"
-                )),
-            )  # fmt: skip
+                writing=lambda n: bar.update(
+                    writing,
+                    visible=True,
+                    total=None,
+                    description=(f"writing {n:,} events (one transaction)"),
+                ),
+            )
         except Exception as exc:
             raise _fail(f"import failed, nothing written: {exc}", 1) from None
         finally:

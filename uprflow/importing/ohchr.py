@@ -17,9 +17,17 @@ from uprflow.importing.model import ImportFileError, ImportRow
 from uprflow.importing.tabular import Row, require_columns
 
 COLUMNS = (
-    "cycle", "session", "paragraph", "recommendation_text", "position",
-    "source_of_position", "cluster_theme", "themes", "groups_of_persons", "sdgs",
-)  # fmt: skip
+    "cycle",
+    "session",
+    "paragraph",
+    "recommendation_text",
+    "position",
+    "source_of_position",
+    "cluster_theme",
+    "themes",
+    "groups_of_persons",
+    "sdgs",
+)
 REQUIRED = ("cycle", "session", "paragraph", "recommendation_text", "position")
 POSITIONS = "Supported, Noted, Supported/Noted"
 SOURCE = "OHCHR"

@@ -24,8 +24,15 @@ LISTS = ("Countries", "Themes", "AffectedPersons", "Sdgs", "UprRecommendingCount
 POSITIONS = "Supported, Noted, Supported/Noted"
 SOURCE = "OHCHR"
 _LEADING_PARAGRAPH = re.compile(r"^([0-9]+\.[0-9]+)\.?\s+(.*)$", re.DOTALL)
-_TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
-               int: "a number", float: "a number", type(None): "null"}  # fmt: skip
+_TYPE_NAMES = {
+    dict: "an object",
+    list: "a list",
+    str: "a string",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    type(None): "null",
+}
 
 
 def looks_like(text: str) -> bool:

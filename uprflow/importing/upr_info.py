@@ -17,8 +17,19 @@ from uprflow.importing.countries import country_code
 from uprflow.importing.model import ImportFileError, ImportRow
 from uprflow.importing.tabular import Row, require_columns
 
-COLUMNS = ("To", "To-Rgrp", "To-Org", "Text", "From", "From-Rgrp", "From-Org", "Response",
-           "Action", "Issue", "Session")  # fmt: skip
+COLUMNS = (
+    "To",
+    "To-Rgrp",
+    "To-Org",
+    "Text",
+    "From",
+    "From-Rgrp",
+    "From-Org",
+    "Response",
+    "Action",
+    "Issue",
+    "Session",
+)
 REQUIRED = ("To", "Text", "From", "Response", "Issue", "Session")
 SOURCE = "UPR Info"
 

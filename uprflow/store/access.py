@@ -79,8 +79,9 @@ def issue_token(
         raise ValueError("organisation: must not be empty")
     token_id = secrets.token_hex(8)
     token = f"upr_{token_id}_{secrets.token_urlsafe(32)}"
-    record = TokenRecord(token_id, role, organisation.strip(), name.strip() or role,
-                         format_ts(utc_now()), None)  # fmt: skip
+    record = TokenRecord(
+        token_id, role, organisation.strip(), name.strip() or role, format_ts(utc_now()), None
+    )
     with engine.begin() as conn:
         conn.execute(
             api_tokens.insert().values(
@@ -96,8 +97,9 @@ def issue_token(
 
 
 def _record(row: Any) -> TokenRecord:
-    return TokenRecord(row.token_id, row.role, row.organisation, row.name, row.created_at,
-                       row.revoked_at)  # fmt: skip
+    return TokenRecord(
+        row.token_id, row.role, row.organisation, row.name, row.created_at, row.revoked_at
+    )
 
 
 def authenticate(engine: Engine, secret_key: str, token: str) -> TokenRecord | None:

@@ -50,8 +50,16 @@ def export(bind: Engine | str, out: TextIO, *, checkpoint: bool = True) -> Expor
     def line(obj: object) -> None:
         out.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
 
-    line({"kind": "header", "format": FORMAT, "version": 1, "exported_at": format_ts(utc_now()),
-          "hash": "sha256(prev_hash || body)", "genesis": GENESIS.hex()})  # fmt: skip
+    line(
+        {
+            "kind": "header",
+            "format": FORMAT,
+            "version": 1,
+            "exported_at": format_ts(utc_now()),
+            "hash": "sha256(prev_hash || body)",
+            "genesis": GENESIS.hex(),
+        }
+    )
     count, head_pos, head_hash = 0, 0, GENESIS.hex()
     with engine.connect() as conn:
         if not is_sqlite(conn):
@@ -67,12 +75,26 @@ def export(bind: Engine | str, out: TextIO, *, checkpoint: bool = True) -> Expor
         for pos, prev, hsh, body in result:
             text = bytes(body).decode("utf-8")
             head_pos, head_hash = pos, bytes(hsh).hex()
-            line({"kind": "event", "position": pos, "prev_hash": bytes(prev).hex(),
-                  "hash": head_hash, "body": text, "event": json.loads(text)})  # fmt: skip
+            line(
+                {
+                    "kind": "event",
+                    "position": pos,
+                    "prev_hash": bytes(prev).hex(),
+                    "hash": head_hash,
+                    "body": text,
+                    "event": json.loads(text),
+                }
+            )
             count += 1
         conn.rollback()
     for cp in cps:
-        line({"kind": "checkpoint", "position": cp.position, "head_hash": cp.head_hash,
-              "recorded_at": format_ts(cp.recorded_at)})  # fmt: skip
+        line(
+            {
+                "kind": "checkpoint",
+                "position": cp.position,
+                "head_hash": cp.head_hash,
+                "recorded_at": format_ts(cp.recorded_at),
+            }
+        )
     line({"kind": "end", "head_position": head_pos, "head_hash": head_hash, "events": count})
     return ExportSummary(count, head_pos, head_hash, len(cps))

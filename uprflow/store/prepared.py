@@ -35,8 +35,15 @@ class Prepared:
     actor: str
 
     def content(self, stream_id: str) -> tuple[Any, ...]:
-        return (stream_id, self.event_type, self.schema_version, self.occurred_at,
-                self.actor, self.trace, self.payload)  # fmt: skip
+        return (
+            stream_id,
+            self.event_type,
+            self.schema_version,
+            self.occurred_at,
+            self.actor,
+            self.trace,
+            self.payload,
+        )
 
 
 # Per event class: (type name, its canonical JSON, schema version).
@@ -111,6 +118,12 @@ def prepare(new: NewEvent) -> Prepared:
 
 def stored_content(body: bytes) -> tuple[Any, ...]:
     doc = json.loads(body)
-    return (doc["stream_id"], doc["event_type"], doc["schema_version"], doc["occurred_at"],
-            canonical_json(doc["actor"]), canonical_json(doc["trace"]),
-            canonical_json(doc["payload"]))  # fmt: skip
+    return (
+        doc["stream_id"],
+        doc["event_type"],
+        doc["schema_version"],
+        doc["occurred_at"],
+        canonical_json(doc["actor"]),
+        canonical_json(doc["trace"]),
+        canonical_json(doc["payload"]),
+    )

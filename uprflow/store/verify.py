@@ -19,8 +19,16 @@ from uprflow.store.db import as_engine, is_sqlite
 from uprflow.store.schema import checkpoints
 
 #: The generated index columns (see migration 0001).
-GENERATED = ("event_id", "stream_id", "stream_version", "event_type", "schema_version",
-             "cycle_id", "occurred_at", "recorded_at")  # fmt: skip
+GENERATED = (
+    "event_id",
+    "stream_id",
+    "stream_version",
+    "event_type",
+    "schema_version",
+    "cycle_id",
+    "occurred_at",
+    "recorded_at",
+)
 # The constant 1 is ``cols_ok``: the index columns are generated, so rows need no comparison
 # and the walker can consume the driver's rows as they come.
 _SCAN = "SELECT position, prev_hash, hash, body, 1 FROM events ORDER BY position"

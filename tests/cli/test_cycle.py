@@ -89,9 +89,16 @@ async def test_status_extend_and_close_through_a_worker(
             # Two years ahead: the cycle starts and waits for its consultation to open.
             far_review = date.today() + timedelta(days=730)
             started = await uprflow(
-                "cycle", "start", "--country", "KE", "--cycle", str(far),
-                "--review-date", far_review.isoformat(), "--no-chain",
-            )  # fmt: skip
+                "cycle",
+                "start",
+                "--country",
+                "KE",
+                "--cycle",
+                str(far),
+                "--review-date",
+                far_review.isoformat(),
+                "--no-chain",
+            )
             assert started.exit_code == 0, started.output
             for _ in range(100):
                 shown = await uprflow("cycle", "status", f"cycle-KE-{far}", "--json")
@@ -118,9 +125,16 @@ async def test_status_extend_and_close_through_a_worker(
 
             # The consultation of a review 300 days ahead is open now (it opened late).
             started = await uprflow(
-                "cycle", "start", "--country", "KE", "--cycle", str(near),
-                "--review-date", (date.today() + timedelta(days=300)).isoformat(), "--no-chain",
-            )  # fmt: skip
+                "cycle",
+                "start",
+                "--country",
+                "KE",
+                "--cycle",
+                str(near),
+                "--review-date",
+                (date.today() + timedelta(days=300)).isoformat(),
+                "--no-chain",
+            )
             assert started.exit_code == 0, started.output
             stage_id = f"stage-KE-{near}-consultation"
             stage_handle = dev_env.client.get_workflow_handle(stage_id)
@@ -133,25 +147,41 @@ async def test_status_extend_and_close_through_a_worker(
                 await asyncio.sleep(0.1)
 
             earlier = await uprflow(
-                "cycle", "extend", f"cycle-KE-{near}", "consultation",
-                "--until", date.today().isoformat(), "--reason", "more hearings",
-            )  # fmt: skip
+                "cycle",
+                "extend",
+                f"cycle-KE-{near}",
+                "consultation",
+                "--until",
+                date.today().isoformat(),
+                "--reason",
+                "more hearings",
+            )
             assert earlier.exit_code == 1, earlier.output
             assert "rejected" in earlier.output
             assert "new_deadline" in earlier.output
 
             until = date.today() + timedelta(days=400)
             later = await uprflow(
-                "cycle", "extend", f"cycle-KE-{near}", "consultation",
-                "--until", until.isoformat(), "--reason", "more hearings",
-            )  # fmt: skip
+                "cycle",
+                "extend",
+                f"cycle-KE-{near}",
+                "consultation",
+                "--until",
+                until.isoformat(),
+                "--reason",
+                "more hearings",
+            )
             assert later.exit_code == 0, later.output
             assert f"deadline now {until.isoformat()}" in later.output
 
             unknown_stage = await uprflow(
-                "cycle", "close-window", f"cycle-KE-{near}", "draft-circulation",
-                "--reason", "enough",
-            )  # fmt: skip
+                "cycle",
+                "close-window",
+                f"cycle-KE-{near}",
+                "draft-circulation",
+                "--reason",
+                "enough",
+            )
             assert unknown_stage.exit_code == 1, unknown_stage.output
             assert "not reached the draft_circulation stage" in unknown_stage.output
 
@@ -195,8 +225,16 @@ async def test_unknown_ids_and_an_unreachable_server_are_named(
     missing = await uprflow("cycle", "status", "cycle-KE-999999999")
     assert missing.exit_code == 1
     assert "unknown workflow id 'cycle-KE-999999999'" in missing.output
-    missing = await uprflow("cycle", "extend", "cycle-KE-999999999", "decisions",
-                            "--until", "2040-01-01", "--reason", "x")  # fmt: skip
+    missing = await uprflow(
+        "cycle",
+        "extend",
+        "cycle-KE-999999999",
+        "decisions",
+        "--until",
+        "2040-01-01",
+        "--reason",
+        "x",
+    )
     assert missing.exit_code == 1
     assert "unknown workflow id 'cycle-KE-999999999'" in missing.output
     bad_stage = await uprflow("cycle", "close-window", "cycle-KE-1", "lunch", "--reason", "x")
@@ -217,9 +255,17 @@ async def test_a_bad_profile_is_refused_naming_the_field(cli_env: Settings, tmp_
     path = tmp_path / "ke-bad.yaml"
     path.write_text(yaml.safe_dump(profile), encoding="utf-8")
     result = await uprflow(
-        "cycle", "start", "--country", "KE", "--cycle", "4",
-        "--review-date", "2030-01-15", "--profile", str(path),
-    )  # fmt: skip
+        "cycle",
+        "start",
+        "--country",
+        "KE",
+        "--cycle",
+        "4",
+        "--review-date",
+        "2030-01-15",
+        "--profile",
+        str(path),
+    )
     assert result.exit_code == 2, result.output
     assert "stages.draft_circulation.duration_days" in result.output
     assert str(path) in result.output

@@ -19,8 +19,8 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from tests.integration.graceful_worker import STREAM
-from tests.integration.graceful_workflows import SlowDeliveryProbe, SlowDeliveryRequest
+from tests.worker.graceful_worker import STREAM
+from tests.worker.graceful_workflows import SlowDeliveryProbe, SlowDeliveryRequest
 from uprflow.store.db import make_engine
 from uprflow.store.reading import read_stream
 from uprflow.workflows.checkpoints import CHECKPOINT_WORKFLOW_ID
@@ -46,13 +46,13 @@ def _env(dev_env: WorkflowEnvironment, tmp_path: Path, queue: str) -> dict[str, 
 
 
 class WorkerProcess:
-    """``python -m tests.integration.graceful_worker`` (the production worker.main())."""
+    """``python -m tests.worker.graceful_worker`` (the production worker.main())."""
 
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self.log = log
         self._out = log.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.integration.graceful_worker"],
+            [sys.executable, "-m", "tests.worker.graceful_worker"],
             cwd=REPO,
             env=env,
             stdout=self._out,

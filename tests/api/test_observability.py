@@ -43,9 +43,12 @@ from uprflow.workflows.task_models import TaskSpec
 REPO = Path(__file__).resolve().parents[2]
 #: No reminder or escalation falls within the test.
 QUIET = Reminders(
-    before_due_days=(), on_due=False, escalate_after_days=30, escalate_to="NMRF",
+    before_due_days=(),
+    on_due=False,
+    escalate_after_days=30,
+    escalate_to="NMRF",
     repeat_escalation_every_days=30,
-)  # fmt: skip
+)
 COMMENTS = "/cycles/{cycle_id}/comments"
 
 

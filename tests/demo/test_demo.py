@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from uprflow.cli import app
@@ -12,6 +13,8 @@ from uprflow.demo.run import run_demo
 from uprflow.demo.scenario import DEMO_COUNTRIES, load_scenario
 from uprflow.store.verify import verify
 from uprflow.workflows.cycle import STAGE_WORKFLOWS
+
+pytestmark = pytest.mark.slow  # whole cycles or servers: not in the quick loop
 
 
 def test_the_demo_runs_a_whole_cycle_and_leaves_a_verifiable_ledger(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.conftest import E2E, eventually
+from tests.api.stack import E2E, eventually
 from uprflow.profiles import load_profile
 
 OWN, FOREIGN = "MOJ", "MOH"
@@ -91,33 +91,73 @@ def _routes(cycle_id: str, task_id: str) -> list[tuple[str, str, Any, set[str]]]
         ("GET", "/tasks", None, EVERYONE),
         ("GET", f"/tasks/{t}", None, {"secretariat", "ministry", "auditor"}),
         # Starting the running cycle again changes nothing.
-        ("POST", "/cycles", {"country": "ZZ", "cycle": int(c.rsplit("-", 1)[1]),
-                             "review_date": (date.today() - timedelta(days=400)).isoformat(),
-                             "profile": profile, "chain_next": False}, {"secretariat"}),
+        (
+            "POST",
+            "/cycles",
+            {
+                "country": "ZZ",
+                "cycle": int(c.rsplit("-", 1)[1]),
+                "review_date": (date.today() - timedelta(days=400)).isoformat(),
+                "profile": profile,
+                "chain_next": False,
+            },
+            {"secretariat"},
+        ),
         # A stage that is not open: refused by the workflow (409).
         ("POST", f"/cycles/{c}/stages/midterm/close", {"reason": "matrix"}, {"secretariat"}),
         # An extension to the past: refused by the validator (422).
-        ("POST", f"/cycles/{c}/stages/consultation/extend",
-         {"until": past, "reason": "matrix"}, {"secretariat"}),
+        (
+            "POST",
+            f"/cycles/{c}/stages/consultation/extend",
+            {"until": past, "reason": "matrix"},
+            {"secretariat"},
+        ),
         # No open import task during the consultation (409).
-        ("POST", f"/cycles/{c}/recommendations/import",
-         {"recommendations": [{"recommendation_id": "R1", "text": "x",
-                               "recommending_states": ["X"], "source_paragraph": "1"}]},
-         {"secretariat"}),
+        (
+            "POST",
+            f"/cycles/{c}/recommendations/import",
+            {
+                "recommendations": [
+                    {
+                        "recommendation_id": "R1",
+                        "text": "x",
+                        "recommending_states": ["X"],
+                        "source_paragraph": "1",
+                    }
+                ]
+            },
+            {"secretariat"},
+        ),
         # An empty payload: refused by the task's validator (422).
         ("POST", f"/tasks/{t}/complete", {"payload": {}}, {"secretariat", "ministry"}),
         ("POST", f"/tasks/{t}/extend", {"due_at": past, "reason": "matrix"}, {"secretariat"}),
-        ("POST", f"/tasks/{t}/reassign", {"assignee_org": OWN, "assignee_role": "ministry"},
-         {"secretariat"}),
+        (
+            "POST",
+            f"/tasks/{t}/reassign",
+            {"assignee_org": OWN, "assignee_role": "ministry"},
+            {"secretariat"},
+        ),
         # The draft is not circulating yet (409).
-        ("POST", f"/cycles/{c}/comments", {"text": "matrix"},
-         {"nhri", "cso", "parliament", "secretariat"}),
+        (
+            "POST",
+            f"/cycles/{c}/comments",
+            {"text": "matrix"},
+            {"nhri", "cso", "parliament", "secretariat"},
+        ),
         # A joint submission with one signatory (422).
-        ("POST", f"/cycles/{c}/submissions",
-         {"title": "matrix", "joint": True, "signatories": ["ONE"]}, {"nhri", "cso"}),
+        (
+            "POST",
+            f"/cycles/{c}/submissions",
+            {"title": "matrix", "joint": True, "signatories": ["ONE"]},
+            {"nhri", "cso"},
+        ),
         # No open progress / assessment task during the consultation (409).
-        ("POST", f"/cycles/{c}/progress", {"payload": {"reports": []}},
-         {"ministry", "foreign-ministry"}),
+        (
+            "POST",
+            f"/cycles/{c}/progress",
+            {"payload": {"reports": []}},
+            {"ministry", "foreign-ministry"},
+        ),
         ("POST", f"/cycles/{c}/assessments", {"payload": {"assessments": []}}, {"nhri", "cso"}),
         ("GET", "/audit/events", None, {"auditor", "secretariat"}),
         ("GET", f"/audit/cycles/{c}/events", None, {"auditor", "secretariat"}),
@@ -126,14 +166,25 @@ def _routes(cycle_id: str, task_id: str) -> list[tuple[str, str, Any, set[str]]]
         ("GET", "/audit/export", None, {"auditor", "secretariat"}),
         ("GET", f"/cycles/{c}/matrix.xlsx", None, EVERYONE),
         ("GET", f"/cycles/{c}/matrix.csv", None, EVERYONE),
-        ("GET", f"/cycles/{c}/reports/midterm.docx?as_of={date.today()}", None,
-         {"secretariat", "auditor", "parliament"}),
-        ("GET", f"/cycles/{c}/reports/midterm.html?as_of={date.today()}", None,
-         {"secretariat", "auditor", "parliament"}),
+        (
+            "GET",
+            f"/cycles/{c}/reports/midterm.docx?as_of={date.today()}",
+            None,
+            {"secretariat", "auditor", "parliament"},
+        ),
+        (
+            "GET",
+            f"/cycles/{c}/reports/midterm.html?as_of={date.today()}",
+            None,
+            {"secretariat", "auditor", "parliament"},
+        ),
         # A file that is not a recommendations export: refused by the importer (422).
-        ("POST", f"/cycles/{c}/recommendations/import-file",
-         {FILES: {"file": ("bad.csv", b"not,a,known,header\n1,2,3,4\n", "text/csv")}},
-         {"secretariat"}),
+        (
+            "POST",
+            f"/cycles/{c}/recommendations/import-file",
+            {FILES: {"file": ("bad.csv", b"not,a,known,header\n1,2,3,4\n", "text/csv")}},
+            {"secretariat"},
+        ),
         ("GET", f"/cycles/{c}/triage", None, {"secretariat", "auditor"}),
         ("GET", "/public/cycles", None, set(CALLERS)),
         ("GET", f"/public/cycles/{c}/recommendations.csv", None, set(CALLERS)),
@@ -143,7 +194,7 @@ def _routes(cycle_id: str, task_id: str) -> list[tuple[str, str, Any, set[str]]]
         ("GET", "/health", None, set(CALLERS)),
         ("GET", "/livez", None, set(CALLERS)),
         ("GET", "/readyz", None, set(CALLERS)),
-    ]  # fmt: skip
+    ]
 
 
 async def test_every_route_by_every_role(e2e: E2E) -> None:

@@ -52,9 +52,11 @@ def test_every_operation_is_documented() -> None:
                 for c in r.get("content", {}).values()
             ]
             examples = [c for c in body.values() if "example" in c or "examples" in c] + [
-                c for r in ok_responses.values() for c in r.get("content", {}).values()
+                c
+                for r in ok_responses.values()
+                for c in r.get("content", {}).values()
                 if "example" in c or "examples" in c
-            ]  # fmt: skip
+            ]
             if (
                 path != "/health"
                 and not examples

@@ -1,6 +1,6 @@
 """The production worker plus one slow activity, for the graceful-shutdown test.
 
-Run as ``python -m tests.integration.graceful_worker`` with the usual ``UPRFLOW_*`` settings.
+Run as ``python -m tests.worker.graceful_worker`` with the usual ``UPRFLOW_*`` settings.
 It registers :class:`SlowDeliveryProbe` and ``slow_delivery`` beside the production workflows
 and activities, then calls ``worker.main()`` unchanged: its signal handling, ``run_worker``
 and ``build_worker`` (with the configured shutdown grace) are the code under test.
@@ -16,7 +16,7 @@ from typing import Any
 
 from temporalio import activity
 
-from tests.integration.graceful_workflows import SlowDeliveryProbe, SlowDeliveryRequest
+from tests.worker.graceful_workflows import SlowDeliveryProbe, SlowDeliveryRequest
 from uprflow import worker as production
 from uprflow.domain.envelope import Actor, NewEvent, Trace
 from uprflow.domain.events import NotificationDelivered

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from tests.integration.test_graceful_shutdown import REPO, drop_checkpoint_loop
+from tests.worker.test_graceful_shutdown import REPO, drop_checkpoint_loop
 
 pytestmark = pytest.mark.devserver
 

@@ -24,7 +24,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from temporalio.worker import Worker
 
-from tests.integration.notify_workflows import DeliverNoticeProbe
+from tests.activities.notify_workflows import DeliverNoticeProbe
 from uprflow.activities.notify import (
     NotificationActivities,
     delivery_event_id,

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from tests.e2e.conftest import E2E, eventually, problem
+from tests.api.stack import E2E, eventually, problem
 from uprflow.api.commands.updates import run_update
 from uprflow.api.problems import ProblemError
 from uprflow.api.runtime import Runtime, TemporalHandle

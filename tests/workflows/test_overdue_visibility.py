@@ -19,9 +19,12 @@ from uprflow.workflows.task_models import TaskExtension, TaskSpec
 pytestmark = pytest.mark.devserver
 
 POLICY = Reminders(
-    before_due_days=(7,), on_due=True, escalate_after_days=3, escalate_to="NMRF",
+    before_due_days=(7,),
+    on_due=True,
+    escalate_after_days=3,
+    escalate_to="NMRF",
     repeat_escalation_every_days=7,
-)  # fmt: skip
+)
 
 
 async def _ids(env: WorkflowEnvironment, query: str) -> set[str]:

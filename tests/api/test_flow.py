@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import E2E, eventually, problem
+from tests.api.stack import E2E, eventually, problem
 from uprflow.demo.scenario import load_scenario
 from uprflow.domain.values import Position
 from uprflow.profiles import load_profile
@@ -117,9 +117,11 @@ async def test_a_cycle_through_the_api(e2e: E2E) -> None:
     contributors = profile.stages.consultation.section_contributors
     for org in contributors:
         await people.do(
-            org, cycle_id, "contribute_section",
+            org,
+            cycle_id,
+            "contribute_section",
             {"title": f"Contribution of {org}", "word_count": 800},
-        )  # fmt: skip
+        )
     await people.do(
         "SEC", cycle_id, "hold_hearing", {"participants": 42, "summary": "Land and policing."}
     )
@@ -144,9 +146,11 @@ async def test_a_cycle_through_the_api(e2e: E2E) -> None:
     assert [e for e in e2e.events() if e.trace.request_id == key] == written
     assert len(e2e.stream(nhri_task["task_id"])) == task_events
     await people.do(
-        "CSO", cycle_id, "make_submission",
+        "CSO",
+        cycle_id,
+        "make_submission",
         {"title": "Coalition submission", "joint": True, "signatories": ["CSO", "LSK", "FIDA"]},
-    )  # fmt: skip
+    )
     closed = await sec.post(
         f"/cycles/{cycle_id}/stages/consultation/close", json={"reason": "all contributions in"}
     )
@@ -251,13 +255,19 @@ async def test_a_cycle_through_the_api(e2e: E2E) -> None:
     assert len(proposals) == 10
     before_decision = datetime.now(UTC)
     await people.complete(
-        "NMRF", decide,
-        {"positions": [
-            {"recommendation_id": rid, "position": pos,
-             "justification": NOTED_BECAUSE if pos == "noted" else None}
-            for rid, pos in proposals.items()
-        ]},
-    )  # fmt: skip
+        "NMRF",
+        decide,
+        {
+            "positions": [
+                {
+                    "recommendation_id": rid,
+                    "position": pos,
+                    "justification": NOTED_BECAUSE if pos == "noted" else None,
+                }
+                for rid, pos in proposals.items()
+            ]
+        },
+    )
 
     # read-your-writes: the list shows the decided positions as soon as the update returned
     recs_url = f"/cycles/{cycle_id}/recommendations"
@@ -272,7 +282,10 @@ async def test_a_cycle_through_the_api(e2e: E2E) -> None:
     assert all(r["justification"] == NOTED_BECAUSE for r in noted_list["items"])
     by_ministry = (await reader.get(recs_url, params={"ministry": "moi"})).json()
     assert {r["recommendation_id"] for r in by_ministry["items"]} == {
-        "KE-S8-001", "KE-S8-004", "KE-S8-006"}  # fmt: skip
+        "KE-S8-001",
+        "KE-S8-004",
+        "KE-S8-006",
+    }
     by_theme = (await reader.get(recs_url, params={"theme": "women's RIGHTS"})).json()
     assert {r["recommendation_id"] for r in by_theme["items"]} == {"KE-S8-008", "KE-S8-010"}
     by_sdg = (await reader.get(recs_url, params={"sdg": "5"})).json()
@@ -281,8 +294,9 @@ async def test_a_cycle_through_the_api(e2e: E2E) -> None:
     assert page["total"] == 10 and len(page["items"]) == 1
 
     # the addendum goes in; the outcome is adopted (its date is past) and the stage closes
-    await people.do("NMRF", cycle_id, "submit_document", {"document_ref": "add.pdf",
-                                                          "word_count": 3_000})  # fmt: skip
+    await people.do(
+        "NMRF", cycle_id, "submit_document", {"document_ref": "add.pdf", "word_count": 3_000}
+    )
 
     async def adopted() -> bool:
         return await stage_status(sec, cycle_id, "decisions") == "closed"
