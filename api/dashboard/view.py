@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from uprflow.api.dashboard.charts import bar_chart
 from uprflow.api.schemas.public import PublicCycle, PublicRecommendation, PublicRecommendations
+from uprflow.documents.cells import inert
 from uprflow.domain.values import ImplementationStatus, Position
 from uprflow.importing.countries import STUDY_COUNTRIES
 
@@ -185,11 +186,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value: str) -> str:
-    # Why: a cell starting with = + - @ is run as a formula by spreadsheets (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def recommendations_csv(page: PublicRecommendations) -> str:
     """The published recommendations as CSV rows (a header, then one row per item)."""
     buf = io.StringIO()
@@ -197,7 +193,7 @@ def recommendations_csv(page: PublicRecommendations) -> str:
     w.writerow(CSV_COLUMNS)
     for r in page.items:
         w.writerow(
-            _cell(v)
+            inert(v)  # a cell a spreadsheet would run gets a leading ' (documents/cells.py)
             for v in (
                 r.recommendation_id,
                 r.text,

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy.engine import Engine
 
+from uprflow.documents.cells import append_row, inert
 from uprflow.documents.matrix_rows import (
     COLUMNS,
     HEADERS,
@@ -71,12 +72,13 @@ def load_matrix(bind: Engine | str, cycle_id: str, as_of: datetime | None = None
 
 
 def matrix_csv(matrix: Matrix) -> bytes:
-    """UTF-8 CSV (no BOM, CRLF rows as RFC 4180) with the matrix columns."""
+    """UTF-8 CSV (no BOM, CRLF rows as RFC 4180) with the matrix columns; a cell a
+    spreadsheet would run as a formula is prefixed with ``'`` (:func:`~.cells.inert`)."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    writer.writerow(inert(h) for h in HEADERS)
     for row in matrix.rows:
-        writer.writerow(row_values(row))
+        writer.writerow(inert(v) for v in row_values(row))
     return buf.getvalue().encode("utf-8")
 
 
@@ -102,7 +104,7 @@ def matrix_xlsx(matrix: Matrix) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = "Matrix"
-    ws.append(list(HEADERS))
+    append_row(ws, list(HEADERS))
     for col, (_, width) in enumerate(COLUMNS, start=1):
         cell = ws.cell(row=1, column=col)
         cell.font = Font(bold=True, color="FFFFFF")
@@ -115,13 +117,12 @@ def matrix_xlsx(matrix: Matrix) -> bytes:
         if row.cluster != current:
             current = row.cluster
             n = sum(1 for r in matrix.rows if r.cluster == current)
-            ws.append([f"{current} ({n})"])
-            r_idx = ws.max_row
+            r_idx = append_row(ws, [f"{current} ({n})"])
             for col in range(1, len(COLUMNS) + 1):
                 ws.cell(row=r_idx, column=col).fill = _CLUSTER_FILL
             ws.cell(row=r_idx, column=1).font = Font(bold=True)
-        ws.append(row_values(row))
-        r_idx = ws.max_row
+        # Why append_row: every text is a string cell, never a formula (cells.py).
+        r_idx = append_row(ws, row_values(row))
         ws.row_dimensions[r_idx].outlineLevel = 1
         for col in range(1, len(COLUMNS) + 1):
             ws.cell(row=r_idx, column=col).alignment = _WRAP
@@ -141,16 +142,16 @@ def _summary_sheet(wb: Workbook, matrix: Matrix) -> None:
     ws = wb.create_sheet("Summary")
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 14
-    ws.append([_title(matrix)])
+    append_row(ws, [_title(matrix)])
     ws.cell(row=1, column=1).font = Font(bold=True, size=13)
     ws.append([])
 
     def section(title: str, items: list[tuple[str, int]]) -> None:
-        ws.append([title, "Count"])
+        append_row(ws, [title, "Count"])
         for c in (1, 2):
             ws.cell(row=ws.max_row, column=c).font = Font(bold=True)
         for label, count in items:
-            ws.append([label, count])
+            append_row(ws, [label, count])
         ws.append([])
 
     by_pos = matrix.by_position()
