@@ -7,6 +7,7 @@ insecure defaults that make a laptop setup convenient (see :meth:`Settings._refu
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -97,6 +98,19 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(
         10.0, gt=0, description="timeout of one webhook POST (connect, read, write)"
     )
+    max_body_bytes: int = Field(
+        1024 * 1024, ge=1, description="largest request body the API reads (413 above)"
+    )
+    max_import_bytes: int = Field(
+        20 * 1024 * 1024, ge=1, description="largest upload of the file import route (413 above)"
+    )
+    max_import_rows: int = Field(100_000, ge=1, description="most rows an imported file may hold")
+    rate_limit_anonymous_per_minute: int = Field(
+        600, ge=0, description="requests per minute per client address without a token; 0: off"
+    )
+    rate_limit_authenticated_per_minute: int = Field(
+        3000, ge=0, description="requests per minute per bearer token; 0: off"
+    )
 
     @model_validator(mode="after")
     def _coherent(self) -> Settings:
@@ -135,6 +149,21 @@ class Settings(BaseSettings):
             raise ValueError("insecure settings for production: " + "; ".join(problems))
         return self
 
+    def public_bind_problem(self) -> str | None:
+        """Why the API must not bind where it is configured to, or None when it may.
+
+        Why not only in production: the development key is published, so anyone who can
+        reach a non-loopback bind can mint tokens' hashes and forge webhook signatures,
+        whatever ``UPRFLOW_ENV`` says. ``uprflow api`` and ``uprflow up`` refuse to start.
+        """
+        if self.secret_key.get_secret_value() != DEV_SECRET or _is_loopback(self.api_host):
+            return None
+        return (
+            f"UPRFLOW_API_HOST={self.api_host!r} is not a loopback address and "
+            "UPRFLOW_SECRET_KEY is the published development key: set UPRFLOW_SECRET_KEY to a "
+            "random value of 32+ characters, or bind the API to 127.0.0.1"
+        )
+
     @property
     def ledger_url(self) -> str:
         """The effective ledger URL (the SQLite file under ``data_dir`` unless set)."""
@@ -166,6 +195,16 @@ class Settings(BaseSettings):
     def effective_temporal_address(self) -> str:
         """Where clients connect: the configured cluster or the embedded dev server."""
         return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+
+def _is_loopback(host: str) -> bool:
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 @lru_cache(maxsize=1)

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 import typer
 
-from uprflow.config import get_settings
+from uprflow.config import Settings, get_settings
 from uprflow.logging import configure_logging
+
+
+def _refuse_public_dev_key(settings: Settings) -> None:
+    """Exit 1 naming UPRFLOW_SECRET_KEY when the API would serve a public address with the
+    published development key (any ``UPRFLOW_ENV``)."""
+    problem = settings.public_bind_problem()
+    if problem:
+        typer.echo(f"refusing to start: {problem}", err=True)
+        raise typer.Exit(1)
 
 
 def up() -> None:
@@ -14,6 +23,7 @@ def up() -> None:
     from uprflow.stack import AlreadyRunning, Stack
 
     settings = get_settings()
+    _refuse_public_dev_key(settings)
     configure_logging(settings)
     try:
         code = Stack(settings).run()
@@ -43,6 +53,7 @@ def api() -> None:
     import uvicorn
 
     settings = get_settings()
+    _refuse_public_dev_key(settings)
     configure_logging(settings)
     uvicorn.run(
         "uprflow.api.app:create_app",
