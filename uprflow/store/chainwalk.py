@@ -15,7 +15,9 @@ event, and each link fixes the next original body), so the claims are parsed onl
 rare bad row, which is classified by looking at its neighbours:
 
 - altered   the body no longer hashes to the stored hash, a field disagrees with the body,
-            or a predecessor was rewritten (its successor recorded another hash)
+            a value is stored as another type or length than written (text for bytes, a
+            31-byte hash, NULL), or a predecessor was rewritten (its successor recorded
+            another hash)
 - removed   a row claims a predecessor that is missing
 - inserted  a row that its neighbours do not link to
 - reordered rows whose claimed positions run backwards
@@ -61,12 +63,34 @@ class WalkResult:
         return self.problem is None
 
 
-def _claims(body: bytes) -> tuple[int, int] | None:
+def _claims(body: object) -> tuple[int, int] | None:
     try:
-        doc = json.loads(body)
+        doc = json.loads(body)  # type: ignore[arg-type]
         return int(doc["position"]), int(doc["prev_position"])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         return None
+
+
+def _kind(value: object) -> str:
+    return "NULL" if value is None else type(value).__name__
+
+
+def malformed(row: Row) -> str | None:
+    """Why a row's stored values are not of the type and length the writer stores, if so.
+
+    Why this exists: a writer with SQL access can store any type in a column (SQLite's BLOB
+    columns take text, integers, reals), and a value of the wrong type must be reported as
+    tampering at its position, never crash the walker (``bytes + str``)."""
+    pos, prev_hash, hsh, body, _ = row
+    if type(pos) is not int:
+        return f"the position is stored as {_kind(pos)}, not an integer"
+    for name, value in (("prev_hash", prev_hash), ("hash", hsh), ("body", body)):
+        if type(value) is not bytes:
+            return f"{name} is stored as {_kind(value)}, not bytes"
+    for name, value in (("prev_hash", prev_hash), ("hash", hsh)):
+        if len(value) != len(GENESIS):
+            return f"{name} is {len(value)} bytes long, not {len(GENESIS)}"
+    return None
 
 
 def walk(rows: Iterable[Row], checkpoints: Mapping[int, bytes] | None = None) -> WalkResult:
@@ -78,12 +102,16 @@ def walk(rows: Iterable[Row], checkpoints: Mapping[int, bytes] | None = None) ->
     checked = 0
     for row in it:
         pos, prev_hash, hsh, body, cols_ok = row
-        if (
-            cols_ok
-            and pos == last_pos + 1
-            and prev_hash == last_hash
-            and sha256(prev_hash + body).digest() == hsh
-        ):
+        try:
+            good = (
+                cols_ok
+                and pos == last_pos + 1
+                and prev_hash == last_hash
+                and sha256(prev_hash + body).digest() == hsh
+            )
+        except TypeError:  # a value of another type than written: classified below
+            good = False
+        if good:
             if pos in cps and cps.pop(pos) != hsh:
                 problem = Problem(
                     pos,
@@ -113,9 +141,15 @@ def walk(rows: Iterable[Row], checkpoints: Mapping[int, bytes] | None = None) ->
 def _classify(
     row: Row, nxt: Row | None, last_pos: int, last_hash: bytes, last_prev: bytes
 ) -> Problem:
+    why = malformed(row)
+    if why is not None:
+        at = row[0] if type(row[0]) is int else last_pos + 1
+        return Problem(at, "altered", why)
     pos, prev_hash, hsh, body, cols_ok = row
     if not cols_ok:
-        return Problem(pos, "altered", "a stored field disagrees with the hashed body")
+        return Problem(
+            pos, "altered", "a stored field disagrees with the hashed body or its stored type"
+        )
     if hashlib.sha256(prev_hash + body).digest() != hsh:
         return Problem(pos, "altered", "the body does not hash to the stored hash")
     claims = _claims(body)

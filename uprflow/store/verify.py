@@ -9,6 +9,7 @@ close to a bare scan. Classification of a bad row is :mod:`store.chainwalk`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -16,7 +17,6 @@ from sqlalchemy.engine import Connection, Engine
 
 from uprflow.store.chainwalk import Problem, Row, walk
 from uprflow.store.db import as_engine, is_sqlite
-from uprflow.store.schema import checkpoints
 
 #: The generated index columns (see migration 0001).
 GENERATED = (
@@ -83,24 +83,64 @@ def schema_problem(conn: Connection) -> str | None:
     return None
 
 
+def _raw(value: object) -> object:
+    """A driver's binary value as bytes; anything else as stored (the walker reports it).
+
+    Why not ``bytes(value)``: ``bytes(5)`` is five zero bytes and ``bytes("x")`` raises, so a
+    value of another type than written would be hidden or crash the verify."""
+    return bytes(value) if isinstance(value, (memoryview, bytearray)) else value
+
+
+def _decode_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+@contextmanager
+def lenient_text(conn: Connection) -> Iterator[None]:
+    """On SQLite, read TEXT values that are not UTF-8 instead of raising.
+
+    Why: a writer with SQL access can store arbitrary bytes as TEXT in a BLOB column
+    (``CAST(hash AS TEXT)``); sqlite3 would then abort the scan ("Could not decode to UTF-8"),
+    where verify and export must name the row. The value still comes back as ``str``, so the
+    walker reports it as stored with another type."""
+    if not is_sqlite(conn):
+        yield
+        return
+    raw = conn.connection.driver_connection
+    before = raw.text_factory  # type: ignore[union-attr]
+    raw.text_factory = _decode_text  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        raw.text_factory = before  # type: ignore[union-attr]
+
+
 def _rows(conn: Connection) -> Iterator[Row]:
     result = conn.execute(sa.text(_SCAN).execution_options(yield_per=4096))
     for pos, prev, hsh, body, _ in result:
-        yield pos, bytes(prev), bytes(hsh), bytes(body), True
+        yield pos, _raw(prev), _raw(hsh), _raw(body), True  # type: ignore[misc]
 
 
-def _checkpoints(conn: Connection) -> dict[int, bytes]:
-    rows = conn.execute(
-        sa.select(checkpoints.c.position, checkpoints.c.head_hash).order_by(checkpoints.c.id)
-    )
-    return {int(p): bytes(h) for p, h in rows}
+def _checkpoints(conn: Connection) -> tuple[dict[int, bytes], Problem | None]:
+    """Checkpoints as position -> head hash, or the first checkpoint row that was altered."""
+    rows = conn.execute(sa.text("SELECT position, head_hash FROM checkpoints ORDER BY id")).all()
+    cps: dict[int, bytes] = {}
+    for pos, head in rows:
+        head = _raw(head)
+        if type(pos) is not int or type(head) is not bytes or len(head) != 32:
+            at = pos if type(pos) is int else 0
+            return cps, Problem(at, "altered", "a checkpoint is not stored as written")
+        cps[pos] = head
+    return cps, None
 
 
 def verify(bind: Engine | str) -> VerifyReport:
     """Verify the chain, the generated columns and the checkpoints; stop at the first problem."""
     engine = as_engine(bind)
     with engine.connect() as conn:
-        cps = _checkpoints(conn)
+        cps, bad_checkpoint = _checkpoints(conn)
+        if bad_checkpoint is not None:
+            return VerifyReport(0, 0, "", len(cps), bad_checkpoint)
         broken = schema_problem(conn)
         if broken is not None:
             problem = Problem(0, "altered", f"the events table was altered: {broken}")
@@ -110,8 +150,9 @@ def verify(bind: Engine | str) -> VerifyReport:
             # SQLAlchemy processing (this is what keeps a full verify near a bare scan).
             cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             try:
-                cur.execute(_SCAN)
-                result = walk(cur, cps)
+                with lenient_text(conn):
+                    cur.execute(_SCAN)
+                    result = walk(cur, cps)
             finally:
                 cur.close()
         else:
