@@ -30,6 +30,7 @@ from uprflow.activities.ledger import LedgerActivities
 from uprflow.activities.notify import NotificationActivities, Notifier, NotifierConfig
 from uprflow.activities.summary import SummaryActivities
 from uprflow.config import Settings, get_settings
+from uprflow.domain.keys import webhook_signing_key
 from uprflow.logging import configure_logging, get_logger
 from uprflow.store.adapters import SqlCheckpoints, SqlCycleEvents, SqlNoticeStore
 from uprflow.store.db import make_engine
@@ -61,9 +62,10 @@ WORKFLOWS: Sequence[type] = (
 
 
 def notifier_config(settings: Settings) -> NotifierConfig:
-    """What the notifier needs from the settings (SMTP, webhook timeout, signing secret)."""
+    """What the notifier needs from the settings (SMTP, webhook timeout, the webhook signing
+    key derived from the master secret; never the master itself)."""
     return NotifierConfig(
-        signing_secret=settings.secret_key.get_secret_value(),
+        webhook_signing_key=webhook_signing_key(settings.secret_key.get_secret_value()),
         smtp_host=settings.smtp_host,
         smtp_port=settings.smtp_port,
         smtp_starttls=settings.smtp_starttls,
@@ -71,6 +73,7 @@ def notifier_config(settings: Settings) -> NotifierConfig:
         smtp_password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
         mail_from=settings.mail_from,
         webhook_timeout_seconds=settings.webhook_timeout_seconds,
+        webhook_allow_private=settings.webhook_allow_private,
     )
 
 

@@ -33,8 +33,10 @@ from temporalio.exceptions import ApplicationError
 
 from uprflow.activities.clock import Clock, system_clock
 from uprflow.activities.ports import EventLog, NoticeStore
+from uprflow.activities.webhook_targets import WebhookTargetRefused, vet
 from uprflow.domain.envelope import Actor, NewEvent, Trace
 from uprflow.domain.events import NotificationDelivered
+from uprflow.domain.keys import org_webhook_secret
 from uprflow.domain.ledger_errors import EventIdConflict
 from uprflow.domain.notices import Channel, Notice, sign
 
@@ -53,10 +55,12 @@ class NotifierConfig:
     """What the notifier needs to reach the outside world (built from the settings by the
     composition root, :func:`uprflow.worker.notifier_config`).
 
-    ``smtp_host`` unset means e-mail delivery is refused; ``signing_secret`` signs webhooks.
+    ``smtp_host`` unset means e-mail delivery is refused; ``webhook_signing_key`` (derived
+    from the master secret for this purpose only, :mod:`uprflow.domain.keys`) yields each
+    receiving organisation's own webhook secret. The notifier never holds the master secret.
     """
 
-    signing_secret: str = field(repr=False)
+    webhook_signing_key: bytes = field(repr=False)
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_starttls: bool = False
@@ -64,6 +68,7 @@ class NotifierConfig:
     smtp_password: str | None = field(default=None, repr=False)
     mail_from: str = "uprflow@localhost"
     webhook_timeout_seconds: float = 10.0
+    webhook_allow_private: bool = False
 
 
 class Notifier(Protocol):
@@ -146,6 +151,9 @@ class NotificationActivities:
         after the other channels had their try, the activity raises so Temporal retries it
         under the workflow's retry policy. E-mail on a notice while ``UPRFLOW_SMTP_HOST`` is
         unset fails at once and non-retryably (a retry cannot fix configuration).
+        A webhook URL whose host resolves to a non-public address (unless
+        ``UPRFLOW_WEBHOOK_ALLOW_PRIVATE``) is refused: the outbox row keeps the reason and the
+        activity fails non-retryably (``WebhookTargetRefused``) after the other channels.
         """
         if notice.email and not self._config.smtp_host:
             raise ApplicationError(
@@ -163,6 +171,7 @@ class NotificationActivities:
         delivered: list[Channel] = []
         positions: dict[Channel, int] = {}
         failures: list[str] = []
+        refused = False
         for row in rows:
             channel = row.channel
             # Why skip: a delivered row means the recipient already has it. Sending again on
@@ -171,6 +180,7 @@ class NotificationActivities:
                 try:
                     await senders[channel](notice)
                 except Exception as exc:
+                    refused = refused or isinstance(exc, WebhookTargetRefused)
                     error = f"{type(exc).__name__}: {exc}"
                     await asyncio.to_thread(
                         self._store.mark_attempt, notice.notification_id, channel, error
@@ -188,6 +198,16 @@ class NotificationActivities:
             # between the outbox update and the append. The append is idempotent.
             positions[channel] = await self._record(notice, row.recipient, channel, at)
             delivered.append(channel)
+        if refused:
+            # Why non-retryable: the target stays refused however often we try; the outbox
+            # row keeps the reason (last_error) and the other channels were delivered.
+            raise ApplicationError(
+                f"notice {notice.notification_id!r} not delivered on "
+                + "; ".join(failures)
+                + f" (delivered: {', '.join(delivered) or 'none'})",
+                type="WebhookTargetRefused",
+                non_retryable=True,
+            )
         if failures:
             raise ApplicationError(
                 f"notice {notice.notification_id!r} not delivered on "
@@ -265,19 +285,28 @@ class NotificationActivities:
 
     async def _send_webhook(self, notice: Notice) -> None:
         assert notice.webhook_url is not None
+        # Resolved and vetted before anything is sent; the POST goes to the vetted address.
+        target = await vet(notice.webhook_url, allow_private=self._config.webhook_allow_private)
         body = webhook_body(notice)
         timestamp = str(int(self._clock().timestamp()))
+        # Why per organisation: a receiver holds only its own secret, so it can neither forge
+        # nor verify another organisation's notices, nor learn the token-hashing key.
+        secret = org_webhook_secret(self._config.webhook_signing_key, notice.recipient_org)
         headers = {
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
             "X-Uprflow-Timestamp": timestamp,
-            "X-Uprflow-Signature": sign(self._config.signing_secret, timestamp, body),
+            "X-Uprflow-Signature": sign(secret, timestamp, body),
             "X-Uprflow-Notification-Id": notice.notification_id,
+            "Host": target.host_header,
         }
+        # trust_env=False: a proxy from the environment would resolve the host again itself.
         async with httpx.AsyncClient(
-            timeout=self._config.webhook_timeout_seconds, follow_redirects=False
+            timeout=self._config.webhook_timeout_seconds, follow_redirects=False, trust_env=False
         ) as client:
-            response = await client.post(notice.webhook_url, content=body, headers=headers)
+            response = await client.post(
+                target.url, content=body, headers=headers, extensions=target.extensions
+            )
         if not 200 <= response.status_code < 300:
             raise WebhookRejected(f"{notice.webhook_url} answered HTTP {response.status_code}")
 

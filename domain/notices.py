@@ -7,10 +7,13 @@ the ``deliver_notice`` activity, which owns the outbox, SMTP and HTTP.
 Webhook signature scheme (see :func:`sign` and :func:`verify_signature`)::
 
     X-Uprflow-Timestamp: <unix seconds, decimal>
-    X-Uprflow-Signature: sha256=<hex HMAC-SHA256(secret_key, "<timestamp>.<raw body>")>
+    X-Uprflow-Signature: sha256=<hex HMAC-SHA256(org secret, "<timestamp>.<raw body>")>
 
 The signed message is the timestamp, a dot, and the exact request body bytes, so a receiver
-must verify before parsing the JSON, and can refuse old timestamps against replays.
+must verify before parsing the JSON. The secret is the receiving organisation's own
+(:func:`uprflow.domain.keys.org_webhook_secret`, printed by ``uprflow webhooks secret --org``),
+never ``UPRFLOW_SECRET_KEY``; :func:`verify_signature` refuses timestamps outside its replay
+window.
 """
 
 from __future__ import annotations
@@ -274,26 +277,28 @@ def verify_signature(
     body: str | bytes,
     header: str | None,
     *,
-    now: int | None = None,
+    now: int | float,
     tolerance_seconds: int = 300,
 ) -> bool:
     """Check a webhook's ``X-Uprflow-Signature`` header; for receivers of uprflow webhooks.
 
     The scheme: uprflow sends ``X-Uprflow-Timestamp`` (unix seconds) and
-    ``X-Uprflow-Signature: sha256=<hex>`` where ``<hex>`` is HMAC-SHA256 keyed with the shared
-    secret (``UPRFLOW_SECRET_KEY``) over the bytes ``<timestamp>.<raw request body>``. Pass the
-    body exactly as received (before any JSON parsing). The comparison is constant-time.
+    ``X-Uprflow-Signature: sha256=<hex>`` where ``<hex>`` is HMAC-SHA256 keyed with the
+    receiving organisation's webhook secret over the bytes ``<timestamp>.<raw request body>``.
+    Pass the body exactly as received (before any JSON parsing). The comparison is
+    constant-time.
 
-    ``now`` (unix seconds, supplied by the caller; this module reads no clock): when given,
-    a timestamp further than ``tolerance_seconds`` from it is refused, which stops replays of
-    captured requests. The ``X-Uprflow-Notification-Id`` header lets a receiver drop
-    duplicates (delivery is at least once).
+    ``now`` (unix seconds, e.g. ``time.time()``; required, since this module reads no clock):
+    a timestamp more than ``tolerance_seconds`` before or after it is refused. Why required:
+    a verifier without a replay window accepts a captured request forever, so there is no
+    way to call this without one. The ``X-Uprflow-Notification-Id`` header lets a receiver
+    drop duplicates (delivery is at least once).
     """
     if not header or not header.startswith(SIGNATURE_PREFIX):
         return False
     ts = str(timestamp).strip()
     if not ts.isdigit():
         return False
-    if now is not None and abs(now - int(ts)) > tolerance_seconds:
+    if abs(now - int(ts)) > tolerance_seconds:
         return False
     return hmac.compare_digest(sign(secret, ts, body), header.strip())

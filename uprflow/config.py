@@ -85,7 +85,9 @@ class Settings(BaseSettings):
         "auto", description="auto: readable on a terminal, JSON otherwise"
     )
     secret_key: SecretStr = Field(
-        SecretStr(DEV_SECRET), description="key for token hashing and webhook signatures"
+        SecretStr(DEV_SECRET),
+        description="master secret: the token-hashing key and the per-organisation webhook "
+        "secrets are derived from it",
     )
     smtp_host: str | None = Field(
         None, description="SMTP server for e-mail notices; unset: e-mail delivery is refused"
@@ -97,6 +99,11 @@ class Settings(BaseSettings):
     mail_from: str = Field("uprflow@localhost", description="From: address of e-mail notices")
     webhook_timeout_seconds: float = Field(
         10.0, gt=0, description="timeout of one webhook POST (connect, read, write)"
+    )
+    webhook_allow_private: bool = Field(
+        False,
+        description="deliver webhooks to loopback, private, link-local and other non-public "
+        "addresses (on-premise receivers, tests); off: such targets are refused",
     )
     max_body_bytes: int = Field(
         1024 * 1024, ge=1, description="largest request body the API reads (413 above)"

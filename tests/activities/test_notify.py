@@ -6,6 +6,7 @@ import dataclasses
 import json
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from uprflow.activities.notify import (
 )
 from uprflow.config import Settings
 from uprflow.domain.events import NotificationDelivered
+from uprflow.domain.keys import org_webhook_secret_from_master, webhook_signing_key
 from uprflow.domain.notices import Notice, render, verify_signature
 from uprflow.store import outbox
 from uprflow.store.adapters import SqlNoticeStore
@@ -42,6 +44,19 @@ from uprflow.store.reading import read_stream
 from uprflow.worker import notifier_config
 
 SECRET = "a-webhook-secret-of-more-than-32-characters"
+#: What the receiving organisation (MOJ) holds: its own secret, never the master.
+MOJ_SECRET = org_webhook_secret_from_master(SECRET, "MOJ")
+
+
+def verified(headers: dict[str, str], body: bytes, secret: str = MOJ_SECRET) -> bool:
+    """Whether a received webhook verifies with ``secret`` now (default replay window)."""
+    return verify_signature(
+        secret,
+        headers["x-uprflow-timestamp"],
+        body,
+        headers["x-uprflow-signature"],
+        now=time.time(),
+    )
 
 
 def free_port() -> int:
@@ -129,6 +144,9 @@ def make_stack(db_url: str, **settings: Any) -> Iterator[Stack]:
     engine = make_engine(db_url)
     migrate(engine)
     ledger = Ledger(engine)
+    # The receiver is on 127.0.0.1: allowed here as on-premise; refused by default
+    # (tests/activities/test_webhook_targets.py).
+    settings.setdefault("webhook_allow_private", True)
     s = Settings(secret_key=SECRET, webhook_timeout_seconds=5, **settings)
     try:
         yield Stack(
@@ -205,12 +223,9 @@ async def test_email_and_signed_webhook_delivered_and_recorded(
     [(headers, body)] = receiver.requests
     assert headers["content-type"] == "application/json"
     assert headers["x-uprflow-notification-id"] == notice.notification_id
-    assert verify_signature(
-        SECRET, headers["x-uprflow-timestamp"], body, headers["x-uprflow-signature"]
-    )
-    assert not verify_signature(
-        "another-key", headers["x-uprflow-timestamp"], body, headers["x-uprflow-signature"]
-    )
+    assert verified(headers, body)
+    assert not verified(headers, body, "another-key")
+    assert not verified(headers, body, SECRET)  # the master secret is not the receiver's
     doc = json.loads(body)
     assert doc["notification_id"] == notice.notification_id
     assert doc["subject"] == notice.subject and doc["data"]["due"] == "2027-03-12"
@@ -246,7 +261,11 @@ async def test_the_webhook_timestamp_comes_from_the_injected_clock(
     [(headers, body)] = receiver.requests
     assert headers["x-uprflow-timestamp"] == str(int(at.timestamp()))
     assert verify_signature(
-        SECRET, headers["x-uprflow-timestamp"], body, headers["x-uprflow-signature"]
+        MOJ_SECRET,
+        headers["x-uprflow-timestamp"],
+        body,
+        headers["x-uprflow-signature"],
+        now=at.timestamp(),
     )
 
 
@@ -262,11 +281,14 @@ def test_the_notifier_config_comes_from_the_settings_and_hides_its_secrets() -> 
         webhook_timeout_seconds=3,
     )
     config = notifier_config(s)
-    assert (config.signing_secret, config.smtp_password) == (SECRET, "hunter2-and-more")
+    assert config.webhook_signing_key == webhook_signing_key(SECRET)
+    assert config.smtp_password == "hunter2-and-more"
     assert (config.smtp_host, config.smtp_port, config.smtp_starttls) == ("mail.example", 587, True)
     assert (config.smtp_username, config.mail_from) == ("desk", "upr@example.org")
     assert config.webhook_timeout_seconds == 3
+    assert config.webhook_allow_private is False  # the default refuses internal targets
     assert SECRET not in repr(config) and "hunter2" not in repr(config)
+    assert str(config.webhook_signing_key) not in repr(config)
 
 
 async def test_second_call_sends_and_records_nothing(
@@ -304,9 +326,7 @@ async def test_webhook_retried_by_temporal_until_it_answers(
     assert report.delivered == ["email", "webhook", "inbox"]
     assert len(receiver.requests) == 3
     for headers, body in receiver.requests:
-        assert verify_signature(
-            SECRET, headers["x-uprflow-timestamp"], body, headers["x-uprflow-signature"]
-        )
+        assert verified(headers, body)
     assert len(mailbox[0].messages) == 1  # e-mail went out on the first try only
     by_channel = {r.channel: r for r in outbox.rows(stack.engine, notice.notification_id)}
     assert by_channel["webhook"].attempts == 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -11,6 +13,7 @@ from uprflow.domain.notices import Notice, format_day, ordinal, render, sign, ve
 
 SECRET = "s3cret-key-for-tests-only-0123456789"
 BODY = b'{"notification_id":"n-1","subject":"x"}'
+NOW = 1_700_000_010
 
 
 def test_assigned_names_title_kind_and_due_date() -> None:
@@ -107,8 +110,8 @@ def test_ordinal_and_day() -> None:
 def test_signature_round_trip() -> None:
     header = sign(SECRET, 1_700_000_000, BODY)
     assert header.startswith("sha256=") and len(header) == 7 + 64
-    assert verify_signature(SECRET, "1700000000", BODY, header)
-    assert verify_signature(SECRET.encode(), 1_700_000_000, BODY.decode(), header)
+    assert verify_signature(SECRET, "1700000000", BODY, header, now=NOW)
+    assert verify_signature(SECRET.encode(), 1_700_000_000, BODY.decode(), header, now=NOW)
 
 
 @pytest.mark.parametrize(
@@ -125,13 +128,28 @@ def test_signature_round_trip() -> None:
 )
 def test_bad_signatures_fail(secret: str, timestamp: str, body: bytes, header: str | None) -> None:
     good = sign(SECRET, 1_700_000_000, BODY)
-    assert not verify_signature(secret, timestamp, body, good if header is None else header)
+    assert not verify_signature(
+        secret, timestamp, body, good if header is None else header, now=NOW
+    )
 
 
 def test_old_timestamps_are_refused_when_now_is_given() -> None:
     header = sign(SECRET, 1_700_000_000, BODY)
     assert verify_signature(SECRET, 1_700_000_000, BODY, header, now=1_700_000_100)
     assert not verify_signature(SECRET, 1_700_000_000, BODY, header, now=1_700_000_301)
+
+
+def test_the_replay_window_is_enforced_by_default() -> None:
+    """A captured request replayed 10 minutes later, or stamped 10 minutes ahead, fails
+    with the default tolerance of 300 s; the window cannot be skipped (``now`` is required)."""
+    now = int(time.time())
+    old, ahead = now - 600, now + 600
+    assert not verify_signature(SECRET, old, BODY, sign(SECRET, old, BODY), now=now)
+    assert not verify_signature(SECRET, ahead, BODY, sign(SECRET, ahead, BODY), now=now)
+    assert verify_signature(SECRET, now - 299, BODY, sign(SECRET, now - 299, BODY), now=now)
+    assert "now" in inspect.signature(verify_signature).parameters
+    assert inspect.signature(verify_signature).parameters["now"].default is inspect.Parameter.empty
+    assert inspect.signature(verify_signature).parameters["tolerance_seconds"].default == 300
 
 
 def _notice(**over: object) -> Notice:

@@ -8,6 +8,7 @@ runs, so ``uprflow --help`` stays fast:
 - :mod:`~uprflow.cli.audit`: ``audit verify|export|replay``, ``projections``, ``db``;
   :mod:`~uprflow.cli.workflows`: ``audit workflows``;
 - :mod:`~uprflow.cli.tokens`: ``tokens issue|list|revoke``;
+  :mod:`~uprflow.cli.webhooks`: ``webhooks secret``;
 - :mod:`~uprflow.cli.imports`: ``import``; :mod:`~uprflow.cli.docs`: ``export``, ``report``;
 - :mod:`~uprflow.cli.demo`: ``demo``.
 """
@@ -24,6 +25,7 @@ from uprflow.cli.docs import export_app, report_app
 from uprflow.cli.imports import import_cmd
 from uprflow.cli.serve import api, up, worker
 from uprflow.cli.tokens import tokens_app
+from uprflow.cli.webhooks import webhooks_app
 from uprflow.cli.workflows import audit_workflows
 
 app = typer.Typer(
@@ -63,6 +65,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(projections_app, name="projections")
 app.add_typer(db_app, name="db")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(webhooks_app, name="webhooks")
 app.command("import")(import_cmd)
 app.add_typer(export_app, name="export")
 app.add_typer(report_app, name="report")

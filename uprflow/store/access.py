@@ -1,7 +1,10 @@
 """API access records: bearer tokens (stored as keyed hashes) and idempotency keys.
 
-A token is ``upr_<token_id>_<secret>``; the database keeps only HMAC-SHA256(secret_key, token),
-so neither a database dump nor a log line with a token id can be used to act.
+A token is ``upr_<token_id>_<secret>``; the database keeps only HMAC-SHA256(token key, token),
+so neither a database dump nor a log line with a token id can be used to act. The token key is
+derived from ``UPRFLOW_SECRET_KEY`` for this purpose alone (:mod:`uprflow.domain.keys`), so the
+webhook secrets held by receivers say nothing about it. Tokens issued before the derivation were
+hashed with the master secret itself; they still authenticate once and are re-hashed then.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from uprflow.domain.keys import token_hashing_key
 from uprflow.store.timefmt import format_ts, utc_now
 
 metadata = sa.MetaData()
@@ -65,8 +69,18 @@ class TokenRecord:
         return self.revoked_at is None
 
 
-def _digest(secret_key: str, token: str) -> str:
-    return hmac.new(secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
+def _digest(key: bytes, token: str) -> str:
+    return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
+
+
+def token_hash(secret_key: str, token: str) -> str:
+    """The stored hash of a token: keyed with the token-hashing key derived from the master."""
+    return _digest(token_hashing_key(secret_key), token)
+
+
+def legacy_token_hash(secret_key: str, token: str) -> str:
+    """The hash tokens issued before the key derivation were stored under (master as key)."""
+    return _digest(secret_key.encode(), token)
 
 
 def issue_token(
@@ -86,7 +100,7 @@ def issue_token(
         conn.execute(
             api_tokens.insert().values(
                 token_id=record.token_id,
-                token_hash=_digest(secret_key, token),
+                token_hash=token_hash(secret_key, token),
                 role=record.role,
                 organisation=record.organisation,
                 name=record.name,
@@ -103,17 +117,43 @@ def _record(row: Any) -> TokenRecord:
 
 
 def authenticate(engine: Engine, secret_key: str, token: str) -> TokenRecord | None:
-    """The active token record for a presented bearer token, or None."""
+    """The active token record for a presented bearer token, or None.
+
+    A token stored under its legacy hash (the master secret as key, before the per-purpose
+    keys) is accepted and re-hashed under the derived key in the same transaction.
+    """
     if not token.startswith("upr_"):
         return None
+    current = token_hash(secret_key, token)
     with engine.connect() as conn:
-        row = conn.execute(
-            sa.select(api_tokens).where(api_tokens.c.token_hash == _digest(secret_key, token))
-        ).first()
+        row = conn.execute(sa.select(api_tokens).where(api_tokens.c.token_hash == current)).first()
+    if row is None:
+        row = _migrate_legacy(engine, secret_key, token, current)
     if row is None:
         return None
     record = _record(row)
     return record if record.active else None
+
+
+def _migrate_legacy(engine: Engine, secret_key: str, token: str, current: str) -> Any:
+    """The row of a token stored under its legacy hash, now re-hashed; None if there is none.
+
+    Why re-hash: once every live token has been used, no stored hash is keyed with the master
+    secret any more, and a leak of the master's webhook-era copies proves nothing about tokens.
+    """
+    legacy = legacy_token_hash(secret_key, token)
+    with engine.begin() as conn:
+        row = conn.execute(sa.select(api_tokens).where(api_tokens.c.token_hash == legacy)).first()
+        if row is None:
+            return None
+        conn.execute(
+            api_tokens.update()
+            .where(api_tokens.c.token_id == row.token_id, api_tokens.c.token_hash == legacy)
+            .values(token_hash=current)
+        )
+        return conn.execute(
+            sa.select(api_tokens).where(api_tokens.c.token_id == row.token_id)
+        ).one()
 
 
 def list_tokens(engine: Engine) -> list[TokenRecord]:
