@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from uprflow.domain.text import LONG_MAX, text_problem
+
 #: The roles a task can be assigned to (auditors never act).
 AssigneeRole = Literal["secretariat", "ministry", "nhri", "cso", "parliament"]
 
@@ -16,7 +18,8 @@ TASK_ID = "task-KE-4-decisions-003-moj-propose"
 
 
 def check_text(value: Any, where: str = "") -> None:
-    """Refuse text that is not valid Unicode (a lone surrogate, which JSON can carry).
+    """Refuse text that is not valid Unicode (a lone surrogate, which JSON can carry), longer
+    than :data:`~uprflow.domain.text.LONG_MAX` or holding a control character.
 
     Why: such a string cannot be encoded as UTF-8, so it could neither reach Temporal nor be
     hashed into the ledger; it is refused up front as a 422 naming the field.
@@ -26,6 +29,12 @@ def check_text(value: Any, where: str = "") -> None:
             value.encode("utf-8")
         except UnicodeEncodeError:
             raise ValueError(f"{where or 'text'}: not valid Unicode (a lone surrogate)") from None
+        # Why here too: a free-form body (a task payload, an inline profile) is checked by its
+        # schema only inside the workflow; its texts are bounded and control-free before
+        # anything is sent (domain/text.py; typed fields use ShortText/LongText).
+        problem = text_problem(value, LONG_MAX)
+        if problem is not None:
+            raise ValueError(f"{where or 'text'}: {problem}")
     elif isinstance(value, dict):
         for k, v in value.items():
             check_text(k, where)

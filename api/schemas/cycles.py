@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, Field
 
 from uprflow.api.schemas.common import WHEN, RequestBody, examples, strict_examples
+from uprflow.domain.text import LongText
 from uprflow.domain.values import Stage
 from uprflow.workflows.cycle import CycleView, StageStatus
 from uprflow.workflows.stage_models import StageResult, StageView
@@ -238,7 +239,7 @@ class StageCloseIn(RequestBody):
 
     model_config = strict_examples({"reason": "all expected submissions have arrived"})
 
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: LongText = Field(min_length=1, max_length=2000)
 
 
 class StageExtendIn(RequestBody):
@@ -249,7 +250,7 @@ class StageExtendIn(RequestBody):
     )
 
     until: AwareDatetime = Field(description="the new deadline (with a time zone)")
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: LongText = Field(min_length=1, max_length=2000)
 
 
 class StageOut(BaseModel):

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from uprflow.api.schemas.common import RequestBody, examples, strict_examples
 from uprflow.domain.tasks import IndependentAssessmentPayload, ProgressPayload
+from uprflow.domain.text import LongText, ShortText
 from uprflow.workflows.consultation import SubmissionReceipt
 from uprflow.workflows.draft_circulation import CommentReceipt
 
@@ -21,8 +22,8 @@ class CommentCreate(RequestBody):
         }
     )
 
-    text: str = Field(min_length=1, max_length=20_000)
-    themes: list[str] = Field(
+    text: LongText = Field(min_length=1, max_length=20_000)
+    themes: list[ShortText] = Field(
         default_factory=list, max_length=50, description="what it is about (routes it)"
     )
 
@@ -55,10 +56,10 @@ class SubmissionCreate(RequestBody):
         }
     )
 
-    title: str = Field(min_length=1, max_length=500)
+    title: ShortText = Field(min_length=1, max_length=500)
     joint: bool = False
-    signatories: list[str] = Field(default_factory=list, max_length=500)
-    document_ref: str | None = Field(None, max_length=2000)
+    signatories: list[ShortText] = Field(default_factory=list, max_length=500)
+    document_ref: LongText | None = Field(None, max_length=2000)
 
 
 class SubmissionOut(BaseModel):

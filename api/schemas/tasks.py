@@ -18,6 +18,7 @@ from uprflow.api.schemas.common import (
 )
 from uprflow.domain.state import TaskState
 from uprflow.domain.tasks import TaskContext, TaskKind
+from uprflow.domain.text import LongText, ShortText
 from uprflow.domain.values import NATIONAL_REPORT_MAX_WORDS, Document, Position
 from uprflow.workflows.task_models import TaskView
 
@@ -197,7 +198,7 @@ class TaskExtendIn(RequestBody):
     )
 
     due_at: AwareDatetime
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: LongText = Field(min_length=1, max_length=2000)
 
 
 class TaskReassignIn(RequestBody):
@@ -207,9 +208,9 @@ class TaskReassignIn(RequestBody):
         {"assignee_org": "MOI", "assignee_role": "ministry", "reason": "migration is theirs"}
     )
 
-    assignee_org: str = Field(min_length=1, max_length=200)
+    assignee_org: ShortText = Field(min_length=1, max_length=200)
     assignee_role: AssigneeRole
-    reason: str | None = Field(None, max_length=2000)
+    reason: LongText | None = Field(None, max_length=2000)
 
 
 # ------------------------------------------------------------------ conversions

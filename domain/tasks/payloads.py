@@ -2,7 +2,8 @@
 
 A model validator that finds one of its fields wrong says so by starting its message with the
 field's name (``"justification: required ..."``); :mod:`~.validation` turns that into the
-field path.
+field path. Every text is a :mod:`~uprflow.domain.text` type (bounded, no control characters):
+these are input models, the stored events are not constrained by them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from uprflow.domain.tasks.kinds import TaskKind
+from uprflow.domain.text import LongText, ShortText
 from uprflow.domain.values import NATIONAL_REPORT_MAX_WORDS, ImplementationStatus, Position
 
 _STRICT = ConfigDict(frozen=True, extra="forbid")
@@ -22,7 +24,7 @@ class SectionPayload(BaseModel):
     """A ministry's section of the national report."""
 
     model_config = _STRICT
-    title: str = Field(min_length=1)
+    title: ShortText = Field(min_length=1)
     word_count: int = Field(ge=1, le=NATIONAL_REPORT_MAX_WORDS)
 
 
@@ -31,17 +33,17 @@ class HearingPayload(BaseModel):
 
     model_config = _STRICT
     participants: int = Field(ge=0)
-    summary: str = Field(min_length=1)
+    summary: LongText = Field(min_length=1)
 
 
 class SubmissionPayload(BaseModel):
     """A stakeholder submission (NHRI, CSO, coalition); joint ones list signatories."""
 
     model_config = _STRICT
-    title: str = Field(min_length=1)
+    title: ShortText = Field(min_length=1)
     joint: bool = False
-    signatories: tuple[str, ...] = ()
-    document_ref: str | None = None
+    signatories: tuple[ShortText, ...] = ()
+    document_ref: ShortText | None = None
 
     @model_validator(mode="after")
     def _joint(self) -> SubmissionPayload:
@@ -54,7 +56,7 @@ class AnswerPayload(BaseModel):
     """A ministry's answer to a comment routed to it."""
 
     model_config = _STRICT
-    answer: str = Field(min_length=1)
+    answer: LongText = Field(min_length=1)
     integrated: bool
 
 
@@ -63,7 +65,7 @@ class RevisionPayload(BaseModel):
 
     model_config = _STRICT
     word_count: int = Field(ge=1)
-    document_ref: str = Field(min_length=1)
+    document_ref: ShortText = Field(min_length=1)
 
 
 class ApprovalPayload(BaseModel):
@@ -71,7 +73,7 @@ class ApprovalPayload(BaseModel):
 
     model_config = _STRICT
     approved: bool
-    notes: str | None = None
+    notes: LongText | None = None
 
     @model_validator(mode="after")
     def _why_not(self) -> ApprovalPayload:
@@ -85,14 +87,14 @@ class ReviewPayload(BaseModel):
 
     model_config = _STRICT
     outcome: Literal["endorsed", "amended", "commented", "declined"]
-    notes: str | None = None
+    notes: LongText | None = None
 
 
 class SubmitPayload(BaseModel):
     """A document was submitted to OHCHR."""
 
     model_config = _STRICT
-    document_ref: str = Field(min_length=1)
+    document_ref: ShortText = Field(min_length=1)
     word_count: int = Field(ge=1)
 
 
@@ -100,13 +102,13 @@ class RecommendationIn(BaseModel):
     """One recommendation of the Working Group's draft list."""
 
     model_config = _STRICT
-    recommendation_id: str = Field(min_length=1)
-    text: str = Field(min_length=1)
-    recommending_states: tuple[str, ...] = Field(min_length=1)
-    themes: tuple[str, ...] = ()
-    sdgs: tuple[str, ...] = ()
-    affected_persons: tuple[str, ...] = ()
-    source_paragraph: str = Field(min_length=1)
+    recommendation_id: ShortText = Field(min_length=1)
+    text: LongText = Field(min_length=1)
+    recommending_states: tuple[ShortText, ...] = Field(min_length=1)
+    themes: tuple[ShortText, ...] = ()
+    sdgs: tuple[ShortText, ...] = ()
+    affected_persons: tuple[ShortText, ...] = ()
+    source_paragraph: ShortText = Field(min_length=1)
 
 
 class ImportPayload(BaseModel):
@@ -131,9 +133,9 @@ class PositionIn(BaseModel):
     """A position on one recommendation; noted (or in part) needs a justification."""
 
     model_config = _STRICT
-    recommendation_id: str = Field(min_length=1)
+    recommendation_id: ShortText = Field(min_length=1)
     position: Position
-    justification: str | None = None
+    justification: LongText | None = None
 
     @model_validator(mode="after")
     def _justified(self) -> PositionIn:
@@ -155,9 +157,9 @@ class AssessmentIn(BaseModel):
     """The foreign ministry's view on one proposed position."""
 
     model_config = _STRICT
-    recommendation_id: str = Field(min_length=1)
+    recommendation_id: ShortText = Field(min_length=1)
     concurs: bool
-    note: str | None = None
+    note: LongText | None = None
 
 
 class AssessPositionsPayload(BaseModel):
@@ -171,15 +173,15 @@ class PlanIn(BaseModel):
     """One row of the implementation matrix."""
 
     model_config = _STRICT
-    recommendation_id: str = Field(min_length=1)
-    actions: tuple[str, ...] = Field(min_length=1)
-    indicators: tuple[str, ...] = ()
-    responsible_body: str = Field(min_length=1)
-    partners: tuple[str, ...] = ()
+    recommendation_id: ShortText = Field(min_length=1)
+    actions: tuple[LongText, ...] = Field(min_length=1)
+    indicators: tuple[ShortText, ...] = ()
+    responsible_body: ShortText = Field(min_length=1)
+    partners: tuple[ShortText, ...] = ()
     starts_on: date
     ends_on: date
-    sdg_targets: tuple[str, ...] = ()
-    nap_link: str | None = None
+    sdg_targets: tuple[ShortText, ...] = ()
+    nap_link: ShortText | None = None
 
     @model_validator(mode="after")
     def _timeframe(self) -> PlanIn:
@@ -199,9 +201,9 @@ class ProgressIn(BaseModel):
     """Progress on one recommendation in a reporting period."""
 
     model_config = _STRICT
-    recommendation_id: str = Field(min_length=1)
+    recommendation_id: ShortText = Field(min_length=1)
     status: ImplementationStatus
-    summary: str = Field(min_length=1)
+    summary: LongText = Field(min_length=1)
 
 
 class ProgressPayload(BaseModel):
@@ -215,9 +217,9 @@ class IndependentAssessmentIn(BaseModel):
     """The NHRI's or a CSO's view of one recommendation's implementation."""
 
     model_config = _STRICT
-    recommendation_id: str = Field(min_length=1)
+    recommendation_id: ShortText = Field(min_length=1)
     status: ImplementationStatus
-    text: str = Field(min_length=1)
+    text: LongText = Field(min_length=1)
 
 
 class IndependentAssessmentPayload(BaseModel):
@@ -231,25 +233,25 @@ class ConsultationPayload(BaseModel):
     """A multi-stakeholder consultation was held."""
 
     model_config = _STRICT
-    topic: str = Field(min_length=1)
-    participants: tuple[str, ...] = Field(min_length=1)
+    topic: ShortText = Field(min_length=1)
+    participants: tuple[ShortText, ...] = Field(min_length=1)
 
 
 class CompilePayload(BaseModel):
     """The secretariat compiled the draft mid-term report."""
 
     model_config = _STRICT
-    document_ref: str = Field(min_length=1)
-    recommendations_covered: tuple[str, ...] = ()
+    document_ref: ShortText = Field(min_length=1)
+    recommendations_covered: tuple[ShortText, ...] = ()
 
 
 class CommentPayload(BaseModel):
     """A comment on a document in a comment round (NHRI, CSO, a joint CSO response)."""
 
     model_config = _STRICT
-    text: str = Field(min_length=1)
+    text: LongText = Field(min_length=1)
     joint: bool = False
-    signatories: tuple[str, ...] = ()
+    signatories: tuple[ShortText, ...] = ()
 
 
 class ParliamentItemPayload(BaseModel):
@@ -257,7 +259,7 @@ class ParliamentItemPayload(BaseModel):
 
     model_config = _STRICT
     action: Literal["legislation_passed", "budget_allocated", "declined", "other"]
-    reference: str | None = None
+    reference: ShortText | None = None
 
 
 PAYLOADS: dict[TaskKind, type[BaseModel]] = {

@@ -23,6 +23,7 @@ from uprflow.domain.tasks.payloads import (
     ProgressPayload,
     SubmitPayload,
 )
+from uprflow.domain.text import LENIENT
 
 
 class PayloadError(ValueError):
@@ -93,12 +94,17 @@ _PER_RECOMMENDATION: dict[type[BaseModel], str] = {
 
 
 def validate_completion(
-    kind: TaskKind | str, payload: dict[str, Any], context: TaskContext
+    kind: TaskKind | str, payload: dict[str, Any], context: TaskContext, *, lenient: bool = False
 ) -> BaseModel:
-    """Parse and check a completion payload for a task of ``kind``; raise :class:`PayloadError`."""
+    """Parse and check a completion payload for a task of ``kind``; raise :class:`PayloadError`.
+
+    ``lenient``: skip the free-text limits (:mod:`~uprflow.domain.text`) - only for the update
+    handler's re-parse of what its validator accepted, which also runs on replay of histories
+    recorded before the limits existed.
+    """
     model = PAYLOADS[TaskKind(kind)]
     try:
-        parsed = model.model_validate(payload)
+        parsed = model.model_validate(payload, context={LENIENT: True} if lenient else None)
     except ValidationError as exc:
         raise PayloadError(*_fields(exc)) from None
     items = _PER_RECOMMENDATION.get(type(parsed))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from uprflow.domain.text import LONG_MAX, SHORT_MAX, text_problem
 from uprflow.domain.values import Position
 from uprflow.importing.model import ImportFileError
 
@@ -29,6 +30,22 @@ def position(value: str, row: int, column: str, allowed: str) -> Position | None
     if found is None:
         raise ImportFileError(f"{value!r} is not one of {allowed}", row=row, column=column)
     return found
+
+
+def free_text(value: str, row: int, column: str, max_length: int = LONG_MAX) -> str:
+    """``value`` if it is an acceptable free text (bounded, no control characters:
+    :mod:`uprflow.domain.text`); else the error naming the row and the column."""
+    problem = text_problem(value, max_length)
+    if problem is not None:
+        raise ImportFileError(problem, row=row, column=column)
+    return value
+
+
+def text_items(items: tuple[str, ...], row: int, column: str) -> tuple[str, ...]:
+    """Every item of a list cell checked as a short free text (a theme, a group of persons)."""
+    for item in items:
+        free_text(item, row, column, SHORT_MAX)
+    return items
 
 
 def split_list(value: str, sep: str = ";") -> tuple[str, ...]:

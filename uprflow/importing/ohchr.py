@@ -92,7 +92,9 @@ def parse(
                 column="paragraph",
             )
         seen[rec_id] = number
-        text = " ".join(cells["recommendation_text"].split())
+        text = fields.free_text(
+            " ".join(cells["recommendation_text"].split()), number, "recommendation_text"
+        )
         if not text:
             raise ImportFileError("the text is empty", row=number, column="recommendation_text")
         states = fields.recommending_states(text)
@@ -102,9 +104,11 @@ def parse(
                 row=number,
                 column="recommendation_text",
             )
-        themes = fields.split_list(cells.get("themes", ""))
+        themes = fields.text_items(fields.split_list(cells.get("themes", "")), number, "themes")
         if not themes:
-            themes = fields.split_list(cells.get("cluster_theme", ""))
+            themes = fields.text_items(
+                fields.split_list(cells.get("cluster_theme", "")), number, "cluster_theme"
+            )
         symbol = symbol_of(cells.get("source_of_position", ""))
         out.append(
             ImportRow(
@@ -118,7 +122,11 @@ def parse(
                 state_under_review=country,
                 themes=themes,
                 sdgs=fields.sdgs(fields.split_list(cells.get("sdgs", "")), number, "sdgs"),
-                affected_persons=fields.split_list(cells.get("groups_of_persons", "")),
+                affected_persons=fields.text_items(
+                    fields.split_list(cells.get("groups_of_persons", "")),
+                    number,
+                    "groups_of_persons",
+                ),
             )
         )
         tick()

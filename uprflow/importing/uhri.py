@@ -60,7 +60,7 @@ def _strings(obj: dict[str, Any], key: str, row: int) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
-        return fields.split_list(value)
+        return fields.text_items(fields.split_list(value), row, key)
     if isinstance(value, list):
         out: list[str] = []
         for i, item in enumerate(value):
@@ -71,7 +71,7 @@ def _strings(obj: dict[str, Any], key: str, row: int) -> tuple[str, ...]:
             item = " ".join(item.split())
             if item and item not in out:
                 out.append(item)
-        return tuple(out)
+        return fields.text_items(tuple(out), row, key)
     raise ImportFileError(f"expected a list of strings, got {_type(value)}", row=row, column=key)
 
 
@@ -132,7 +132,7 @@ def parse(
         if session:
             fields.integer(session, row, "UprSession")
         cycle_id = fields.cycle_id(country, number)
-        raw_text = " ".join(_string(obj, "Text", row).split())
+        raw_text = fields.free_text(" ".join(_string(obj, "Text", row).split()), row, "Text")
         m = _LEADING_PARAGRAPH.match(raw_text)
         paragraph, text = (m.group(1), m.group(2)) if m else (None, raw_text)
         if not text:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from uprflow.domain.sessions import cycle_of_session
+from uprflow.domain.text import SHORT_MAX
 from uprflow.importing import fields
 from uprflow.importing.countries import country_code
 from uprflow.importing.model import ImportFileError, ImportRow
@@ -59,10 +60,10 @@ def parse(
             cycle_id = fields.cycle_id(*cycle)
         else:
             cycle_id = fields.cycle_id(code, cycle_of_session(session))
-        text = cells["Text"].strip()
+        text = fields.free_text(cells["Text"].strip(), number, "Text")
         if not text:
             raise ImportFileError("the recommendation text is empty", row=number, column="Text")
-        sender = " ".join(cells["From"].split())
+        sender = fields.free_text(" ".join(cells["From"].split()), number, "From", SHORT_MAX)
         if not sender:
             raise ImportFileError("the recommending State is empty", row=number, column="From")
         key = tuple(cells.get(c, "") for c in header)
@@ -77,7 +78,7 @@ def parse(
                 source_paragraph=f"UPR Info {file_name} row {number}",
                 position=fields.position(cells["Response"], number, "Response", "Accepted, Noted"),
                 state_under_review=code,
-                themes=fields.split_list(cells["Issue"], ","),
+                themes=fields.text_items(fields.split_list(cells["Issue"], ","), number, "Issue"),
                 duplicate_of=None if duplicate_of == number else duplicate_of,
             )
         )
