@@ -53,3 +53,69 @@ def test_bad_text_names_row_and_column(tmp_path: Path, text: str, reason: str) -
     path = _ohchr(tmp_path, ["Ratify the convention (France)", text])
     out = _refused(tmp_path, path)
     assert "row 3, column recommendation_text" in out and reason in out, out
+
+
+# ------------------------------------------------------------------ item 9: XML and JSON
+
+LAUGHS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    )
+    + "]>\n"
+)
+
+
+def hostile_xlsx(kind: str) -> bytes:
+    """An OHCHR thematic list as XLSX whose sheet XML declares entities (billion laughs) or an
+    external entity; a cell uses it."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(HEADER)
+    ws.append([3, 34, "121.1", "Ratify the convention (France)", "Supported"])
+    plain = io.BytesIO()
+    wb.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                xml = body.decode("utf-8")
+                xml = xml.split("?>", 1)[1] if xml.startswith("<?xml") else xml
+                if kind == "laughs":
+                    head, ref = LAUGHS, "&lol9;"
+                else:
+                    head = (
+                        '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM '
+                        '"file:///etc/passwd">]>\n'
+                    )
+                    ref = "&xxe;"
+                xml = xml.replace("<t>121.1</t>", f"<t>{ref}</t>", 1)
+                assert ref in xml, xml[:600]
+                body = (head + xml).encode("utf-8")
+            dst.writestr(item, body)
+    return out.getvalue()
+
+
+DEEP_JSON = ("[" * 100_000 + "]" * 100_000).encode()
+
+
+@pytest.mark.parametrize("kind", ["laughs", "external"])
+def test_xlsx_with_entities_is_refused_by_the_cli(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "slovenia-cycle-3.xlsx"
+    path.write_bytes(hostile_xlsx(kind))
+    out = _refused(tmp_path, path)
+    assert "not a readable XLSX workbook" in out and "entities" in out, out
+
+
+def test_deeply_nested_json_is_refused_by_the_cli(tmp_path: Path) -> None:
+    path = tmp_path / "uhri.json"
+    path.write_bytes(DEEP_JSON)
+    out = _refused(tmp_path, path)
+    assert "nested too deeply" in out, out

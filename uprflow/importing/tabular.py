@@ -65,29 +65,55 @@ def _cell(value: Any) -> str:
 def xlsx_table(data: bytes) -> tuple[list[str], list[Row]]:
     """The header and rows of the first sheet of an XLSX workbook."""
     import openpyxl
+    from openpyxl.xml import DEFUSEDXML
 
+    # Why: a workbook is XML from anyone; openpyxl parses it with defusedxml (no entity
+    # expansion, no external entities) only when defusedxml is installed and not disabled.
+    if not DEFUSEDXML:
+        raise ImportFileError("XLSX import needs defusedxml (and OPENPYXL_DEFUSEDXML unset)")
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zipfile/openpyxl raise many types for a broken workbook
-        raise ImportFileError(f"not a readable XLSX workbook: {exc}") from None
+        raise ImportFileError(f"not a readable XLSX workbook: {_why(exc)}") from None
     try:
-        sheet = wb.worksheets[0]
-        it: Iterator[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
-        first = next(it, None)
-        if first is None:
-            raise ImportFileError("the first sheet is empty")
-        header = [_cell(v).strip() for v in first]
-        while header and not header[-1]:
-            header.pop()
-        rows: list[Row] = []
-        for number, values in enumerate(it, start=2):
-            cells = [_cell(v) for v in values]
-            if not any(c.strip() for c in cells):
-                continue
-            rows.append((number, _cells(header, cells, number)))
-        return header, rows
+        return _sheet_table(wb)
+    except ImportFileError:
+        raise
+    except Exception as exc:  # the sheet's XML is read lazily: entities, bad XML, bad zip
+        raise ImportFileError(f"not a readable XLSX workbook: {_why(exc)}") from None
     finally:
         wb.close()
+
+
+def _why(exc: Exception) -> str:
+    """What was wrong with a workbook, in words (defusedxml's refusals say little)."""
+    from defusedxml import DefusedXmlException
+
+    cause: BaseException | None = exc
+    while cause is not None:  # openpyxl wraps the parser's error in its own
+        if isinstance(cause, DefusedXmlException):
+            return f"its XML declares entities or a DTD, which are refused ({type(cause).__name__})"
+        cause = cause.__cause__ or cause.__context__
+    return str(exc) or type(exc).__name__
+
+
+def _sheet_table(wb: Any) -> tuple[list[str], list[Row]]:
+    """The header and rows of the workbook's first sheet (its XML is parsed here)."""
+    sheet = wb.worksheets[0]
+    it: Iterator[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
+    first = next(it, None)
+    if first is None:
+        raise ImportFileError("the first sheet is empty")
+    header = [_cell(v).strip() for v in first]
+    while header and not header[-1]:
+        header.pop()
+    rows: list[Row] = []
+    for number, values in enumerate(it, start=2):
+        cells = [_cell(v) for v in values]
+        if not any(c.strip() for c in cells):
+            continue
+        rows.append((number, _cells(header, cells, number)))
+    return header, rows
 
 
 def require_columns(header: list[str], required: tuple[str, ...]) -> None:

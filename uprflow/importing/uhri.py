@@ -80,6 +80,9 @@ def load(text: str) -> list[dict[str, Any]]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFileError(f"not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    except RecursionError:
+        # Why: a hostile file nests arrays thousands deep; the decoder runs out of stack.
+        raise ImportFileError("not a UHRI export: the JSON is nested too deeply") from None
     if not isinstance(doc, list):
         raise ImportFileError(f"a UHRI export is a JSON list of objects, got {_type(doc)}")
     for i, obj in enumerate(doc, start=1):
