@@ -137,6 +137,13 @@ def body_not_utf8_rehashed(conn: sa.Connection) -> None:
     _set(conn, 5, body=body, hash=hashlib.sha256(bytes(row.prev_hash) + body).digest())
 
 
+def body_lone_surrogate_rehashed(conn: sa.Connection) -> None:
+    """Valid UTF-8 JSON that escapes a lone surrogate (the writer's RFC 8785 refuses one)."""
+    row = _row(conn, 5)
+    body = bytes(row.body).replace(b'"n-5"', b'"n-\\ud800"')
+    _set(conn, 5, body=body, hash=hashlib.sha256(bytes(row.prev_hash) + body).digest())
+
+
 def hash_short(conn: sa.Connection) -> None:
     _set(conn, 5, hash=bytes(_row(conn, 5).hash)[:31])
 
@@ -194,6 +201,7 @@ TAMPERS: dict[str, tuple[Callable[[sa.Connection], None], int, str]] = {
     "prev-hash-as-real": (prev_hash_as_real, 5, "altered"),
     "body-not-utf8": (body_not_utf8, 5, "altered"),
     "body-not-utf8-rehashed": (body_not_utf8_rehashed, 5, "altered"),
+    "body-lone-surrogate-rehashed": (body_lone_surrogate_rehashed, 5, "altered"),
     "hash-short": (hash_short, 5, "altered"),
     "prev-hash-long": (prev_hash_long, 5, "altered"),
     "hash-empty": (hash_empty, 5, "altered"),
@@ -213,6 +221,7 @@ SQLITE_ONLY = frozenset(
         "prev-hash-as-real",
         "body-not-utf8",
         "body-not-utf8-rehashed",
+        "body-lone-surrogate-rehashed",
     }
 )
 

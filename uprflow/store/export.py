@@ -63,6 +63,14 @@ def _hex(value: object) -> str:
     return ""
 
 
+def _has_lone_surrogate(event: object) -> bool:
+    try:
+        json.dumps(event, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError, ValueError):
+        return True
+    return False
+
+
 def event_line(pos: object, prev: object, hsh: object, body: object) -> dict[str, Any]:
     """One event line; ``stored`` says why the row is not as written, when it is not."""
     prev, hsh, body = _raw(prev), _raw(hsh), _raw(body)
@@ -78,6 +86,11 @@ def event_line(pos: object, prev: object, hsh: object, body: object) -> dict[str
     except (ValueError, RecursionError):
         event = None
         why = why or "body is not JSON"
+    if "\\u" in text and _has_lone_surrogate(event):
+        # The writer canonicalises with RFC 8785, which refuses lone surrogates; a body that
+        # escapes one was written by someone else, and the line could not be written as UTF-8.
+        event = None
+        why = why or "body escapes a lone surrogate"
     doc: dict[str, Any] = {
         "kind": "event",
         "position": pos,
