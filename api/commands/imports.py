@@ -5,7 +5,13 @@ from __future__ import annotations
 from uprflow.api.problems import FieldError, ProblemError
 from uprflow.api.queries.triage import shipped_profile
 from uprflow.domain.envelope import Actor
-from uprflow.importing import ImportFileError, ImportSummary, parse_bytes, write_import
+from uprflow.importing import (
+    CycleNotStarted,
+    ImportFileError,
+    ImportSummary,
+    parse_bytes,
+    write_import,
+)
 from uprflow.profiles import ProfileError
 from uprflow.store.ledger import Ledger
 
@@ -20,7 +26,9 @@ def import_file(
     request_id: str | None,
 ) -> ImportSummary:
     """Check every row of the file first (422 naming row and column, nothing written), then
-    record every recommendation in one transaction, routed by the cycle's shipped profile."""
+    record every recommendation in one transaction, routed by the cycle's shipped profile. The
+    cycle must have been started (404 otherwise); the file's positions are recorded only once
+    it is past its decisions (``uprflow.importing.gate``)."""
     try:
         parsed = parse_bytes(data, name, cycle=cycle_id)
     except ImportFileError as exc:
@@ -42,4 +50,9 @@ def import_file(
         profile = shipped_profile(cycle_id)
     except ProfileError as exc:  # pragma: no cover - shipped profiles are tested
         raise ProblemError(500, str(exc)) from None
-    return write_import(ledger, parsed, actor=actor, profile=profile, request_id=request_id)
+    try:
+        return write_import(
+            ledger, parsed, actor=actor, profile=profile, request_id=request_id, cycle=cycle_id
+        )
+    except CycleNotStarted as exc:  # an import never brings a cycle into being
+        raise ProblemError(404, f"{name}: {exc} (nothing imported)", kind="not-found") from None

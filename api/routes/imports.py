@@ -42,9 +42,11 @@ _MAX_BYTES = 50 * 1024 * 1024
     "written. Then every recommendation is recorded (`RecommendationReceived`, "
     "`RecommendationRouted` by the cycle's shipped profile, `PositionDecided` when the file "
     "states a position) in one transaction. Importing the same file again adds nothing. "
-    "Secretariat only; `Idempotency-Key` supported.",
+    "Secretariat only; `Idempotency-Key` supported. The cycle must have been started (404 "
+    "otherwise: an import never creates a cycle); the file's positions are recorded only once "
+    "the cycle is past its decisions (`positions_held` counts the others).",
     tags=["recommendations"],
-    responses=problem_responses(401, 403, 413, 422),
+    responses=problem_responses(401, 403, 404, 413, 422),
 )
 async def import_file(
     request: Request,

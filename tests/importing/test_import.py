@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from tests.importing.cycles import start_cycle
 from uprflow.api.app import create_app
 from uprflow.cli import app as cli_app
 from uprflow.config import Settings
@@ -69,12 +70,14 @@ def _event_count(url: str) -> int:
 def test_slovenia_counts_and_reimport(
     db_url: str, path: Path, cycle: str, supported: int, noted: int
 ) -> None:
+    # Without --cycle: a past session's file recorded as history, positions included (a
+    # --cycle import needs a started cycle: tests/importing/test_import_gate.py).
     migrate(db_url)
-    _import(db_url, path, "--cycle", cycle)
+    _import(db_url, path)
     assert _positions(db_url, cycle) == {"supported": supported, "noted": noted}
     before = _event_count(db_url)
     assert before == 2 * (supported + noted)  # received + decided; SI has no shipped profile
-    out = _import(db_url, path, "--cycle", cycle)
+    out = _import(db_url, path)
     assert _event_count(db_url) == before
     assert "already present" in out
 
@@ -183,7 +186,7 @@ async def test_routing_sends_unmatched_to_triage_and_api_lists_it(db_url: str) -
             engine,
             settings.secret_key.get_secret_value(),
             role="secretariat",
-            organisation="NMRF",
+            organisation=load_profile("KE").nmrf.secretariat,
             name="test",
         )
         _, ministry = issue_token(
@@ -196,6 +199,7 @@ async def test_routing_sends_unmatched_to_triage_and_api_lists_it(db_url: str) -
     finally:
         engine.dispose()
     auth = {"Authorization": f"Bearer {secretariat}"}
+    start_cycle(db_url, "cycle-KE-4")  # an import never creates a cycle (issue 12, item 7)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:

@@ -26,7 +26,9 @@ def import_cmd(
         str | None,
         typer.Option(
             "--cycle",
-            help="cycle of every row, e.g. cycle-SI-3 (default: derived from the file)",
+            help="the running cycle of every row, e.g. cycle-SI-3: it must have been started "
+            "(uprflow cycle start); positions are recorded only once it is past its decisions. "
+            "Default: the file's own cycles, recorded as history",
         ),
     ] = None,
     profile: Annotated[
@@ -46,7 +48,7 @@ def import_cmd(
     from rich.table import Table
 
     from uprflow.domain.envelope import Actor
-    from uprflow.importing import ImportFileError, parse_bytes, write_import
+    from uprflow.importing import CycleNotStarted, ImportFileError, parse_bytes, write_import
     from uprflow.profiles import ProfileError, load_profile
     from uprflow.store.db import make_engine
     from uprflow.store.ledger import Ledger
@@ -102,7 +104,10 @@ def import_cmd(
                     total=None,
                     description=(f"writing {n:,} events (one transaction)"),
                 ),
+                cycle=parsed.rows[0].cycle_id if cycle else None,
             )
+        except CycleNotStarted as exc:
+            raise _fail(f"{exc} (nothing imported)") from None
         except Exception as exc:
             raise _fail(f"import failed, nothing written: {exc}", 1) from None
         finally:
@@ -125,6 +130,10 @@ def import_cmd(
     table.add_row("cycles", f"{len(summary.cycles):,}")
     for position, n in summary.by_position.items():
         table.add_row(f"position: {position}", f"{n:,}")
+    if summary.positions_held:
+        table.add_row(
+            "positions not recorded (cycle not past its decisions)", f"{summary.positions_held:,}"
+        )
     table.add_row("routed by a profile rule", f"{summary.routed:,}")
     triage_orgs = ", ".join(summary.triage_organisations)
     table.add_row(

@@ -3,7 +3,9 @@
 Per recommendation: ``RecommendationReceived``, ``RecommendationRouted`` when the cycle has a
 profile (``--profile``, else the shipped profile of the State if there is one; what no rule
 matches goes to ``routing.triage``, the secretariat's triage queue), and ``PositionDecided``
-when the source states a position (decided by the source, e.g. "UPR Info" or "OHCHR"). Event
+when the source states a position (decided by the source, e.g. "UPR Info" or "OHCHR") and the
+cycle may take it (:mod:`~.gate`: a named cycle must have been started; a started cycle takes
+positions only once past its decisions). Event
 ids are uuid5 of (file sha256, row, kind): importing the same file again adds nothing, and the
 recommendations already in the read model (e.g. from another file of the same cycle) are
 counted as already present and not written again.
@@ -24,6 +26,7 @@ from uprflow.domain.envelope import Actor, NewEvent, Trace
 from uprflow.domain.events import PositionDecided, RecommendationReceived, RecommendationRouted
 from uprflow.domain.profile import Profile
 from uprflow.domain.values import Position
+from uprflow.importing.gate import CycleGate, cycle_gate, require_started
 from uprflow.importing.model import ImportRow, ParsedFile
 from uprflow.profiles import load_profile, shipped_profiles
 from uprflow.store.errors import EventIdConflict
@@ -61,6 +64,11 @@ class ImportSummary(BaseModel):
     triage: int = Field(0, description="no rule matched: sent to the triage organisation")
     triage_organisations: list[str] = Field(default_factory=list)
     unrouted: int = Field(0, description="no profile for the cycle's State: not routed")
+    positions_held: int = Field(
+        0,
+        description="positions the file states but not recorded: the cycle is running and not "
+        "past its decisions (its workflow decides them)",
+    )
     events_written: int = Field(examples=[430])
     seconds: float = 0.0
 
@@ -113,6 +121,7 @@ def build_events(
     occurred_at: datetime,
     trace: Trace,
     progress: Progress | None = None,
+    gate: CycleGate | None = None,
 ) -> tuple[list[NewEvent], Counter[str]]:
     events: list[NewEvent] = []
     routing: Counter[str] = Counter()
@@ -162,7 +171,9 @@ def build_events(
             )
         else:
             routing["unrouted"] += 1
-        if r.position is not None:
+        if r.position is not None and gate is not None and not gate.positions_allowed(r.cycle_id):
+            routing["positions_held"] += 1
+        elif r.position is not None:
             events.append(
                 NewEvent(
                     event=PositionDecided(
@@ -193,8 +204,12 @@ def write_import(
     request_id: str | None = None,
     progress: Progress | None = None,
     writing: Callable[[int], None] | None = None,
+    cycle: str | None = None,
 ) -> ImportSummary:
     """Write the file's events in one append; return the summary.
+
+    ``cycle``: the running cycle the import names (``--cycle``, the API's path); it must have
+    been started, else :class:`~.gate.CycleNotStarted` and nothing is written.
 
     ``progress`` follows the building of the events; ``writing(n)`` is called just before the
     one transaction that writes ``n`` events.
@@ -203,11 +218,16 @@ def write_import(
     profiles = profiles_for(parsed, profile)
     at = occurred_at or datetime.now(UTC)
     trace = Trace(correlation_id=parsed.stream_id, request_id=request_id)
+    gate = cycle_gate(
+        ledger.engine, {r.cycle_id for r in parsed.rows} | ({cycle} if cycle else set())
+    )
+    if cycle is not None:
+        require_started(gate, cycle)
     for attempt in range(2):
         known = present(ledger.engine, parsed)
         todo = [r for r in parsed.rows if (r.cycle_id, r.recommendation_id) not in known]
         events, routing = build_events(
-            parsed, todo, profiles, actor, occurred_at=at, trace=trace, progress=progress
+            parsed, todo, profiles, actor, occurred_at=at, trace=trace, progress=progress, gate=gate
         )
         if writing is not None:
             writing(len(events))
@@ -236,6 +256,7 @@ def write_import(
         triage=routing["triage"],
         triage_organisations=sorted(k.split(":", 1)[1] for k in routing if k.startswith("triage:")),
         unrouted=routing["unrouted"],
+        positions_held=routing["positions_held"],
         events_written=len(events),
         seconds=round(time.perf_counter() - started, 3),
     )
