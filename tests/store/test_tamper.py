@@ -79,7 +79,7 @@ TYPE_KINDS = [n for n in TAMPERS if n in SQLITE_ONLY or "null" in n or "hash-" i
 
 
 @pytest.mark.parametrize("name", TYPE_KINDS)
-def test_export_goes_on_and_the_tool_names_the_position(
+async def test_export_goes_on_and_the_tool_names_the_position(
     ledger: Ledger, db_url: str, name: str, tmp_path: Path
 ) -> None:
     fill(ledger)
@@ -92,9 +92,18 @@ def test_export_goes_on_and_the_tool_names_the_position(
     lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
     assert lines[-1]["kind"] == "end"
     assert "stored" in lines[5], lines[5]
+    _, position, kind = TAMPERS[name]
     done = run_tool(path)
     assert done.returncode == 1, done.stdout + done.stderr
-    _, position, kind = TAMPERS[name]
+    assert done.stdout.startswith(f"FAIL position {position}: {kind}"), done.stdout
+    # The same export over HTTP goes to its end record too.
+    async with serve(db_url) as api:
+        answer = await api.client.get("/audit/export", headers=api.auth("auditor"))
+    assert answer.status_code == 200
+    over_http = tmp_path / "http.jsonl"
+    over_http.write_bytes(answer.content)
+    assert json.loads(answer.content.splitlines()[-1])["kind"] == "end"
+    done = run_tool(over_http)
     assert done.stdout.startswith(f"FAIL position {position}: {kind}"), done.stdout
 
 
