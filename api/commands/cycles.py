@@ -24,6 +24,33 @@ def _profile_errors(exc: ProfileError) -> list[FieldError]:
     ] or [FieldError(field="body.profile", message=str(exc))]
 
 
+def refuse_inline_contacts(profile: Profile) -> None:
+    """422 when an inline profile carries an e-mail address or a webhook URL.
+
+    Why: notices carry the cycle's facts to those addresses, and the worker POSTs to the URLs
+    from inside the deployment's network; so they come only from the profiles the
+    secretariat manages on the server (``profiles/*.yaml``, ``uprflow cycle start --profile``),
+    never from a request body.
+    """
+    errors = [
+        FieldError(
+            field=f"body.profile.organisations.{i}.{name}",
+            message="contact addresses come only from the server's profiles, not a request",
+        )
+        for i, org in enumerate(profile.organisations)
+        for name in ("email", "webhook_url")
+        if getattr(org, name)
+    ]
+    if errors:
+        fields = ", ".join(e.field for e in errors[:5])
+        raise ProblemError(
+            422,
+            f"an inline profile may not carry contact addresses: {fields}",
+            kind="validation",
+            errors=errors,
+        )
+
+
 async def profile_for(body: CycleStartIn, country: str) -> tuple[Profile, str]:
     """The profile the cycle runs with (inline, or the country's shipped one) and its id;
     422 naming ``body.profile...`` when it is missing or not valid."""
@@ -46,6 +73,7 @@ async def profile_for(body: CycleStartIn, country: str) -> tuple[Profile, str]:
         raise ProblemError(
             422, f"the profile is not valid: {fields}", kind="validation", errors=errors
         ) from None
+    refuse_inline_contacts(profile)
     if profile.country.upper() != country:
         raise ProblemError(
             422,
