@@ -21,8 +21,10 @@ from tests.api.conftest import serve
 from tests.store.tamper import SQLITE_ONLY, TAMPERS, fill, tamper
 from tests.store.test_export import run_tool
 from uprflow.cli.audit import audit_app
+from uprflow.store.db import make_engine
 from uprflow.store.export import export
 from uprflow.store.ledger import Ledger
+from uprflow.store.migrate import migrate
 from uprflow.store.verify import verify
 
 runner = CliRunner()
@@ -119,3 +121,21 @@ def test_position_type_is_enforced_by_the_database(ledger: Ledger) -> None:
     with pytest.raises(sa.exc.DBAPIError), ledger.engine.begin() as conn:
         conn.exec_driver_sql(tamper_fn)
     assert verify(ledger.engine).ok
+
+
+@pytest.mark.parametrize("value", ["hex(head_hash)", "substr(head_hash, 1, 31)", "7"])
+def test_checkpoint_stored_as_another_type_is_reported(sqlite_url: str, value: str) -> None:
+    """A checkpoint whose head hash is text, short or an integer is named, not a crash
+    (SQLite: PostgreSQL's bytea column takes only bytes)."""
+    engine = make_engine(sqlite_url)
+    migrate(engine)
+    ledger = Ledger(engine)
+    fill(ledger)
+    ledger.close()
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER checkpoints_no_update")
+        conn.exec_driver_sql(f"UPDATE checkpoints SET head_hash = {value}")
+    result = runner.invoke(cli(), ["audit", "verify", "--database-url", sqlite_url])
+    assert result.exit_code == 1, result.output
+    assert "FAIL at position 10: altered: a checkpoint is not stored as written" in result.output
+    engine.dispose()
