@@ -304,9 +304,16 @@ class NotificationActivities:
         async with httpx.AsyncClient(
             timeout=self._config.webhook_timeout_seconds, follow_redirects=False, trust_env=False
         ) as client:
-            response = await client.post(
-                target.url, content=body, headers=headers, extensions=target.extensions
-            )
+            for i, url in enumerate(target.urls):
+                try:
+                    response = await client.post(
+                        url, content=body, headers=headers, extensions=target.extensions
+                    )
+                    break
+                except httpx.ConnectError:
+                    # Another vetted address of the same host (e.g. IPv4 after IPv6).
+                    if i == len(target.urls) - 1:
+                        raise
         if not 200 <= response.status_code < 300:
             raise WebhookRejected(f"{notice.webhook_url} answered HTTP {response.status_code}")
 

@@ -36,12 +36,18 @@ class WebhookTargetRefused(Exception):
 
 @dataclass(frozen=True)
 class Target:
-    """A vetted webhook target: the URL with the address in place of the host, and the host."""
+    """A vetted webhook target: the URL with an address in place of the host (one per vetted
+    address, in the resolver's order, to try in turn), and the host."""
 
-    url: httpx.URL
+    urls: tuple[httpx.URL, ...]
     host: str
     host_header: str
-    address: IPAddress
+    addresses: tuple[IPAddress, ...]
+
+    @property
+    def url(self) -> httpx.URL:
+        """The first pinned URL."""
+        return self.urls[0]
 
     @property
     def extensions(self) -> dict[str, str]:
@@ -108,10 +114,9 @@ async def vet(url: str, *, allow_private: bool) -> Target:
                     f"webhook URL {url!r}: {host} resolves to {ip}, a {reason} address; "
                     "refused (UPRFLOW_WEBHOOK_ALLOW_PRIVATE=true allows it on-premise)"
                 )
-    address = addresses[0]
     return Target(
-        url=parsed.copy_with(host=str(address)),
+        urls=tuple(parsed.copy_with(host=str(ip)) for ip in addresses),
         host=host,
         host_header=parsed.netloc.decode("ascii"),
-        address=address,
+        addresses=tuple(addresses),
     )

@@ -147,7 +147,8 @@ async def test_the_post_goes_to_the_vetted_address_with_the_host_kept(
     """Pinning: the URL names ``localhost``; the request is sent to the address it resolved to
     once, with ``Host: localhost:<port>`` (allowed here: on-premise setting on)."""
     target = await vet("https://localhost:8443/hook", allow_private=True)
-    assert target.address.is_loopback and target.url.host == str(target.address)
+    assert all(ip.is_loopback for ip in target.addresses)
+    assert [u.host for u in target.urls] == [str(ip) for ip in target.addresses]
     assert target.host_header == "localhost:8443"
     assert target.extensions == {"sni_hostname": "localhost"}
     engine, ledger = store
