@@ -107,3 +107,57 @@ def test_inert_prefixes_every_formula_start(lead: str) -> None:
     assert inert(lead + "x") == "'" + lead + "x"
     assert inert("x" + lead) == "x" + lead
     assert inert("") == ""
+
+
+def test_a_ledger_holding_control_characters_still_renders(ledger_url: str, tmp_path: Path) -> None:
+    """Input refuses control characters (tests/api/test_text_limits.py); a ledger written before
+    that may hold some, and the documents still render (U+FFFD in their place)."""
+    import uuid
+    from datetime import UTC, date, datetime
+
+    from docx import Document
+
+    from uprflow.domain.envelope import Actor, NewEvent
+    from uprflow.domain.events import RecommendationReceived
+    from uprflow.store.db import make_engine
+    from uprflow.store.ledger import Ledger
+
+    engine = make_engine(ledger_url)
+    ledger = Ledger(engine)
+    try:
+        ledger.append(
+            "import-legacy",
+            [
+                NewEvent(
+                    event=RecommendationReceived(
+                        cycle_id=CYCLE,
+                        recommendation_id=f"{CYCLE}:121.9",
+                        text="Ratify\x00 the\x1b convention (France)",
+                        recommending_states=("France",),
+                        source_paragraph="para 121.9",
+                    ),
+                    event_id=uuid.uuid4(),
+                    occurred_at=datetime.now(UTC),
+                    actor=Actor(role="secretariat", organisation="NMRF", subject="legacy"),
+                )
+            ],
+        )
+    finally:
+        ledger.close()
+        engine.dispose()
+    for args, name in (
+        (["export", "matrix", "--format", "xlsx"], "m.xlsx"),
+        (["report", "midterm", "--as-of", date.today().isoformat()], "m.docx"),
+    ):
+        out = tmp_path / name
+        result = runner.invoke(
+            cli_app,
+            [*args, "--cycle", CYCLE, "--output", str(out), "--database-url", ledger_url],
+            catch_exceptions=False,
+        )
+        assert result.exit_code == 0, result.output
+    texts = {
+        c.value for row in load_workbook(tmp_path / "m.xlsx")["Matrix"].iter_rows() for c in row
+    }
+    assert "Ratify\ufffd the\ufffd convention (France)" in texts
+    Document(str(tmp_path / "m.docx"))  # a valid document

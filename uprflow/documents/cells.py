@@ -9,9 +9,10 @@ through here: :func:`inert` for CSV, :func:`set_text` for XLSX.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from openpyxl.cell.cell import Cell
 
@@ -21,6 +22,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Why: XML 1.0 cannot carry these (openpyxl raises IllegalCharacterError); input refuses them
 # (domain/text.py), but a ledger written before that refusal may still hold some, and one such
 # text must not make a document fail for everyone.
+T = TypeVar("T")
+
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -32,6 +35,27 @@ def inert(text: str) -> str:
 def xml_safe(text: str) -> str:
     """``text`` with the control characters XML cannot hold replaced by U+FFFD."""
     return _XML_ILLEGAL.sub("\ufffd", text)
+
+
+def xml_safe_all(value: T) -> T:
+    """``value`` with :func:`xml_safe` applied to every text inside it (strings, tuples, lists,
+    dicts and frozen dataclasses, recursively), e.g. a whole report before it becomes XML."""
+    if isinstance(value, str):
+        return xml_safe(value)  # type: ignore[return-value]
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple
+        return type(value)(*(xml_safe_all(v) for v in value))
+    if isinstance(value, tuple | list):
+        return type(value)(xml_safe_all(v) for v in value)
+    if isinstance(value, dict):
+        return {k: xml_safe_all(v) for k, v in value.items()}  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: xml_safe_all(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init
+        }
+        return dataclasses.replace(value, **changes)
+    return value
 
 
 def set_text(cell: Cell, value: Any) -> None:

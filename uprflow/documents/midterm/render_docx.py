@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 from docx.table import Table
 
+from uprflow.documents.cells import xml_safe_all
 from uprflow.documents.midterm.content import MidtermReport
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -46,6 +47,9 @@ def _cell_lines(cell: object, lines: list[str], bold_first: bool = False) -> Non
 
 def midterm_docx(report: MidtermReport) -> bytes:
     """The report as a Word document."""
+    # Why: input refuses control characters (domain/text.py), but a ledger written before may
+    # hold some; python-docx refuses them and one such text would fail the report for everyone.
+    report = xml_safe_all(report)
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Calibri"
