@@ -122,16 +122,21 @@ def _rows(conn: Connection) -> Iterator[Row]:
 
 
 def _checkpoints(conn: Connection) -> tuple[dict[int, bytes], Problem | None]:
-    """Checkpoints as position -> head hash, or the first checkpoint row that was altered."""
-    rows = conn.execute(sa.text("SELECT position, head_hash FROM checkpoints ORDER BY id")).all()
+    """Checkpoints as position -> head hash, and the lowest one not stored as written."""
+    with lenient_text(conn):
+        sql = "SELECT position, head_hash FROM checkpoints ORDER BY id"
+        rows = conn.execute(sa.text(sql)).all()
     cps: dict[int, bytes] = {}
+    bad: Problem | None = None
     for pos, head in rows:
         head = _raw(head)
         if type(pos) is not int or type(head) is not bytes or len(head) != 32:
             at = pos if type(pos) is int else 0
-            return cps, Problem(at, "altered", "a checkpoint is not stored as written")
+            if bad is None or at < bad.position:
+                bad = Problem(at, "altered", "a checkpoint is not stored as written")
+            continue
         cps[pos] = head
-    return cps, None
+    return cps, bad
 
 
 def verify(bind: Engine | str) -> VerifyReport:
@@ -139,12 +144,10 @@ def verify(bind: Engine | str) -> VerifyReport:
     engine = as_engine(bind)
     with engine.connect() as conn:
         cps, bad_checkpoint = _checkpoints(conn)
-        if bad_checkpoint is not None:
-            return VerifyReport(0, 0, "", len(cps), bad_checkpoint)
         broken = schema_problem(conn)
         if broken is not None:
-            problem = Problem(0, "altered", f"the events table was altered: {broken}")
-            return VerifyReport(0, 0, "", len(cps), problem)
+            altered = Problem(0, "altered", f"the events table was altered: {broken}")
+            return VerifyReport(0, 0, "", len(cps), altered)
         if is_sqlite(conn):
             # The raw driver cursor: sqlite3 rows go straight into the walker, no per-row
             # SQLAlchemy processing (this is what keeps a full verify near a bare scan).
@@ -157,10 +160,16 @@ def verify(bind: Engine | str) -> VerifyReport:
                 cur.close()
         else:
             result = walk(_rows(conn), cps)
+    problem = result.problem
+    # The first bad position wins: a chain problem before a malformed checkpoint comes first.
+    if bad_checkpoint is not None and (
+        problem is None or problem.position > bad_checkpoint.position
+    ):
+        problem = bad_checkpoint
     return VerifyReport(
         checked=result.checked,
         head_position=result.last_position,
         head_hash=result.last_hash.hex(),
         checkpoints=len(cps),
-        problem=result.problem,
+        problem=problem,
     )
