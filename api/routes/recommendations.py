@@ -18,7 +18,7 @@ from uprflow.api.deps import AnyRole, RuntimeDep, Secretariat
 from uprflow.api.params import CycleId, normalise_cycle_id
 from uprflow.api.problems import ProblemError, problem_responses
 from uprflow.api.queries.cycles import cycle_known
-from uprflow.api.queries.recommendations import recommendation_page
+from uprflow.api.queries.recommendations import deliberation_visible, recommendation_page
 from uprflow.api.schemas.recommendations import (
     ImportOut,
     RecommendationList,
@@ -83,7 +83,10 @@ async def import_recommendations(
     description="From the read model. `theme`: a theme containing this text; `sdg`: an SDG "
     "or target (5 matches 5.2); `ministry`: the lead ministry; `position`: supported, noted "
     "or supported_in_part; `status`: received, routed, proposed, assessed or decided. All "
-    "case-insensitive where text. Any authenticated role.",
+    "case-insensitive where text. Any authenticated role. The deliberation (`proposed_position`, "
+    "`proposed_justification`, `assessment_concurs`, `assessment_note`) is filled in only for "
+    "the cycle's secretariat, auditors and, on the recommendations it leads, the lead ministry; "
+    "null for everyone else.",
     tags=["recommendations"],
     responses=problem_responses(401, 403, 404, 422),
 )
@@ -102,6 +105,7 @@ async def list_recommendations(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> RecommendationList:
     cycle_id = normalise_cycle_id(cycle_id)
+    visible = await deliberation_visible(rt, p, cycle_id)
     items, total = await asyncio.to_thread(
         lambda: recommendation_page(
             rt.engine,
@@ -113,6 +117,7 @@ async def list_recommendations(
             status=status,
             limit=limit,
             offset=offset,
+            deliberation=visible,
         )
     )
     if total == 0 and not await cycle_known(rt, cycle_id):

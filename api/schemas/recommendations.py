@@ -48,8 +48,9 @@ class ImportOut(BaseModel):
 class RecommendationOut(BaseModel):
     """A recommendation with its routing, decided position and follow-up.
 
-    Not here: the positions proposed and assessed on the way to the decision (the
-    deliberation); the task inbox carries those to the people who decide.
+    The positions proposed and assessed on the way to the decision (the deliberation:
+    ``proposed_*`` and ``assessment_*``) are internal: only the cycle's secretariat, auditors
+    and the recommendation's lead ministry see them; for everyone else they are null.
     """
 
     model_config = examples(
@@ -73,6 +74,18 @@ class RecommendationOut(BaseModel):
     status: Literal["received", "routed", "proposed", "assessed", "decided"] = "received"
     lead_ministry: str | None = None
     supporting: list[str] = []
+    proposed_position: Position | None = Field(
+        None, description="deliberation: the lead ministry's proposal (restricted)"
+    )
+    proposed_justification: str | None = Field(
+        None, description="deliberation: the proposal's justification (restricted)"
+    )
+    assessment_concurs: bool | None = Field(
+        None, description="deliberation: whether the foreign ministry concurs (restricted)"
+    )
+    assessment_note: str | None = Field(
+        None, description="deliberation: the foreign ministry's note (restricted)"
+    )
     position: Position | None = None
     justification: str | None = None
     noted_by_default: bool = False
@@ -103,8 +116,11 @@ class RecommendationList(BaseModel):
     offset: int
 
 
-def recommendation_out(rec: RecommendationState, *, cycle_id: str) -> RecommendationOut:
-    """A read-model recommendation as the API shows it."""
+def recommendation_out(
+    rec: RecommendationState, *, cycle_id: str, deliberation: bool = False
+) -> RecommendationOut:
+    """A read-model recommendation as the API shows it; the deliberation only when
+    ``deliberation`` (the caller may see it)."""
     return RecommendationOut(
         recommendation_id=rec.recommendation_id,
         text=rec.text,
@@ -116,6 +132,10 @@ def recommendation_out(rec: RecommendationState, *, cycle_id: str) -> Recommenda
         status=rec.status,
         lead_ministry=rec.lead_ministry,
         supporting=list(rec.supporting),
+        proposed_position=rec.proposed_position if deliberation else None,
+        proposed_justification=rec.proposed_justification if deliberation else None,
+        assessment_concurs=rec.assessment_concurs if deliberation else None,
+        assessment_note=rec.assessment_note if deliberation else None,
         position=rec.position,
         justification=rec.justification,
         noted_by_default=rec.noted_by_default,
