@@ -11,6 +11,7 @@ from starlette.types import ASGIApp
 
 from uprflow import __version__
 from uprflow.api import health, problems
+from uprflow.api.limits import Limits
 from uprflow.api.observability import HttpMetrics, Observability, metrics_router
 from uprflow.api.routes import ROUTERS
 from uprflow.api.runtime import Runtime, TemporalHandle
@@ -58,13 +59,20 @@ class UprflowAPI(FastAPI):
     its request id (header and log line) and its place in the metrics.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, settings: Settings | None = None, **kwargs: Any) -> None:
         self.http_metrics = HttpMetrics()
+        self.uprflow_settings = settings
         super().__init__(**kwargs)
 
     def build_middleware_stack(self) -> ASGIApp:
-        """The usual stack, wrapped in :class:`Observability`."""
-        return Observability(super().build_middleware_stack(), self.http_metrics)
+        """The usual stack inside :class:`Limits` (rates, body caps: before anything is
+        read), wrapped in :class:`Observability`."""
+        limits = Limits(
+            super().build_middleware_stack(),
+            self,
+            lambda: self.uprflow_settings or get_settings(),
+        )
+        return Observability(limits, self.http_metrics)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -89,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             engine.dispose()
 
     app = UprflowAPI(
+        settings=settings,
         title="uprflow",
         version=__version__,
         summary="The UPR cycle of a State, run as workflows over a verifiable ledger.",

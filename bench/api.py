@@ -194,6 +194,7 @@ async def main() -> None:
         "UPRFLOW_DATA_DIR": str(tmp),
         "UPRFLOW_API_HOST": "127.0.0.1",
         "UPRFLOW_API_PORT": str(api_port),
+        "UPRFLOW_RATE_LIMIT_AUTHENTICATED_PER_MINUTE": "0",  # measured, not limited
         "UPRFLOW_LOG_LEVEL": "WARNING",
         "UPRFLOW_LOG_FORMAT": "json",
     }

@@ -12,6 +12,7 @@ from uprflow.importing import (
     parse_bytes,
     write_import,
 )
+from uprflow.importing.detect import MAX_ROWS
 from uprflow.profiles import ProfileError
 from uprflow.store.ledger import Ledger
 
@@ -24,13 +25,14 @@ def import_file(
     cycle_id: str,
     actor: Actor,
     request_id: str | None,
+    max_rows: int = MAX_ROWS,
 ) -> ImportSummary:
     """Check every row of the file first (422 naming row and column, nothing written), then
     record every recommendation in one transaction, routed by the cycle's shipped profile. The
     cycle must have been started (404 otherwise); the file's positions are recorded only once
     it is past its decisions (``uprflow.importing.gate``)."""
     try:
-        parsed = parse_bytes(data, name, cycle=cycle_id)
+        parsed = parse_bytes(data, name, cycle=cycle_id, max_rows=max_rows)
     except ImportFileError as exc:
         where = ", ".join(
             x

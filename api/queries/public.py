@@ -6,6 +6,10 @@ adopted the outcome (the cycle's ``outcome_adopted_on``) — the State's **decid
 Before adoption no position is shown, and a ``position`` filter matches nothing, so filtering
 cannot reveal an undecided position either.
 
+Only cycles that were started (a ``CycleStarted`` event, hence ``started_at``) are
+published: a read model row can exist for any cycle id an event named (a refused command, a
+file imported ahead of time), and none of those may make a cycle appear on the public pages.
+
 Never published: proposed positions and their justifications, the foreign ministry's
 assessments, draft comments, tasks, lead ministries' internal routing and notes. The answer
 is built field by field from an allow-list (:class:`PublicRecommendation`), never by
@@ -38,8 +42,12 @@ def _published(data: dict[str, Any], adopted: bool) -> PublicRecommendation:
     )
 
 
+def _started(data: dict[str, Any]) -> bool:
+    return data.get("started_at") is not None
+
+
 def published_cycles(engine: sa.Engine) -> list[PublicCycle]:
-    """Every cycle with its dates and published counts (positions only once adopted)."""
+    """Every started cycle with its dates and published counts (positions only once adopted)."""
     with engine.connect() as conn:
         headers = conn.execute(
             sa.select(proj_cycles.c.cycle_id, proj_cycles.c.status, proj_cycles.c.data).order_by(
@@ -61,6 +69,8 @@ def published_cycles(engine: sa.Engine) -> list[PublicCycle]:
     out = []
     for cycle_id, status, raw in headers:
         data = json.loads(raw)
+        if not _started(data):
+            continue
         adopted = data.get("outcome_adopted_on") is not None
         total = 0
         positions: Counter[str] = Counter()
@@ -108,7 +118,7 @@ def published_recommendations(
     limit: int,
     offset: int,
 ) -> PublicRecommendations | None:
-    """A cycle's published recommendations matching the filters (None: no such cycle).
+    """A cycle's published recommendations matching the filters (None: no such started cycle).
 
     Positions are shown, counted and filtered on only after the outcome was adopted.
     """
@@ -116,7 +126,7 @@ def published_recommendations(
         raw = conn.execute(
             sa.select(proj_cycles.c.data).where(proj_cycles.c.cycle_id == cycle_id)
         ).scalar()
-        if raw is None:
+        if raw is None or not _started(json.loads(raw)):
             return None
         adopted_on = json.loads(raw).get("outcome_adopted_on")
         adopted = adopted_on is not None

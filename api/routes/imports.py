@@ -28,8 +28,6 @@ from uprflow.importing.fields import parse_cycle_id
 
 router = APIRouter()
 
-_MAX_BYTES = 50 * 1024 * 1024
-
 
 @router.post(
     "/cycles/{cycle_id}/recommendations/import-file",
@@ -61,9 +59,12 @@ async def import_file(
         parse_cycle_id(cycle_id)
     except ValueError:
         raise ProblemError(422, f"{cycle_id!r} is not a cycle id like cycle-KE-4") from None
-    data = await file.read(_MAX_BYTES + 1)
-    if len(data) > _MAX_BYTES:
-        raise ProblemError(413, f"the file is larger than {_MAX_BYTES} bytes", kind="too-large")
+    # The body was capped at UPRFLOW_MAX_IMPORT_BYTES as it arrived (api/limits.py); the
+    # file within it cannot be larger.
+    limit = rt.settings.max_import_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise ProblemError(413, f"the file is larger than {limit} bytes", kind="too-large")
     name = file.filename or "upload"
     actor = Actor(role=p.role, organisation=p.organisation, subject=p.token_id)
 
@@ -76,6 +77,7 @@ async def import_file(
             cycle_id=cycle_id,
             actor=actor,
             request_id=rid,
+            max_rows=rt.settings.max_import_rows,
         )
         return summary.model_dump(mode="json")
 

@@ -251,7 +251,9 @@ async def test_every_route_by_every_role(e2e: E2E) -> None:
     facts_after = _facts(e2e)
     assert facts_after == facts_before
     rejected = [e for e in e2e.events() if e.event_type == "CommandRejected"]
-    assert {e.actor.role for e in rejected} >= {"anonymous", "ministry", "auditor", "nhri", "cso"}
+    assert {e.actor.role for e in rejected} >= {"ministry", "auditor", "nhri", "cso"}
+    # Anonymous callers grow no ledger (issue 12, item 1).
+    assert "anonymous" not in {e.actor.role for e in rejected}
 
 
 def _facts(e2e: E2E) -> Counter[str]:

@@ -221,7 +221,8 @@ async def test_writes_are_scoped_checked_and_race_free(
 
     # ---- rejected commands are in the ledger with who tried and why
     rejected = e2e.stream(f"rejections-{cycle_id}")
-    assert {e.payload["status"] for e in rejected} >= {401, 403, 404, 409, 422}
+    assert {e.payload["status"] for e in rejected} >= {403, 404, 409, 422}
+    assert all(e.actor.role != "anonymous" for e in rejected)  # issue 12, item 1
     forbidden = [e for e in rejected if e.payload["status"] == 404]
     assert forbidden[0].actor.organisation == "MOH"
 

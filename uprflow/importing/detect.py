@@ -11,8 +11,10 @@ from uprflow.importing.model import ImportFileError, ParsedFile, SourceFormat
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _GZIP_MAGIC = b"\x1f\x8b"
-#: The largest file a gzip may expand to (the 41,066-row UPR Info export is 10 MB).
-MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
+#: The largest file a gzip (or the members of an XLSX) may expand to.
+MAX_UNCOMPRESSED_BYTES = tabular.MAX_UNCOMPRESSED_BYTES
+#: The most rows a file may hold unless the caller says otherwise.
+MAX_ROWS = tabular.MAX_ROWS
 
 #: Progress callback: (rows done, rows in the file).
 Progress = Callable[[int, int], None]
@@ -74,10 +76,13 @@ def parse_bytes(
     *,
     cycle: str | None = None,
     progress: Progress | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> ParsedFile:
     """Parse and validate every row of a file; :class:`ImportFileError` on the first bad one.
 
     A gzip-compressed file is read as its content (same format detection, same digest).
+    More than ``max_rows`` rows, or an archive expanding beyond
+    :data:`MAX_UNCOMPRESSED_BYTES`, is refused naming the limit.
     """
     data, name = gunzip(data, name)
     try:
@@ -97,14 +102,16 @@ def parse_bytes(
 
     if fmt is SourceFormat.UHRI_JSON:
         objects = uhri.load(tabular.decode(data))
+        if len(objects) > max_rows:
+            raise tabular.too_many_rows(max_rows)
         total = len(objects)
         rows = uhri.parse(objects, cycle=wanted, tick=tick)
         source = uhri.SOURCE
     else:
         if fmt in (SourceFormat.OHCHR_XLSX, SourceFormat.UPR_INFO_XLSX):
-            header, table = tabular.xlsx_table(data)
+            header, table = tabular.xlsx_table(data, max_rows)
         else:
-            header, table = tabular.csv_table(tabular.decode(data))
+            header, table = tabular.csv_table(tabular.decode(data), max_rows)
         total = len(table)
         if fmt in (SourceFormat.OHCHR_CSV, SourceFormat.OHCHR_XLSX):
             rows = ohchr.parse(header, table, file_name=name, cycle=wanted, tick=tick)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,19 @@ from uprflow.importing.model import ImportFileError
 
 #: One data row: its spreadsheet row number (header = 1) and its cells by column name.
 Row = tuple[int, dict[str, str]]
+#: The most data rows a file may hold (``UPRFLOW_MAX_IMPORT_ROWS`` for the API).
+MAX_ROWS = 100_000
+#: The most an XLSX (a zip) or a gzip may expand to; the 41,066-row UPR Info export is 10 MB.
+MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
+#: The most members an XLSX may have (a real workbook has a few dozen).
+MAX_XLSX_MEMBERS = 10_000
+
+
+def too_many_rows(max_rows: int) -> ImportFileError:
+    """The error for a file over the row limit (it names the limit and its setting)."""
+    return ImportFileError(
+        f"the file holds more than {max_rows} rows (the limit, UPRFLOW_MAX_IMPORT_ROWS)"
+    )
 
 
 def decode(data: bytes) -> str:
@@ -24,8 +38,9 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def csv_table(text: str) -> tuple[list[str], list[Row]]:
-    """The header and rows of a CSV text; a row with too many cells is an error."""
+def csv_table(text: str, max_rows: int = MAX_ROWS) -> tuple[list[str], list[Row]]:
+    """The header and rows of a CSV text; a row with too many cells, or more than
+    ``max_rows`` rows, is an error."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
@@ -36,6 +51,8 @@ def csv_table(text: str) -> tuple[list[str], list[Row]]:
         for number, cells in enumerate(reader, start=2):
             if not any(c.strip() for c in cells):
                 continue
+            if len(rows) >= max_rows:
+                raise too_many_rows(max_rows)
             rows.append((number, _cells(header, cells, number)))
     except csv.Error as exc:
         raise ImportFileError(f"not valid CSV: {exc}", row=reader.line_num) from None
@@ -62,9 +79,34 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def xlsx_table(data: bytes) -> tuple[list[str], list[Row]]:
-    """The header and rows of the first sheet of an XLSX workbook."""
+def check_xlsx_size(data: bytes, limit: int = MAX_UNCOMPRESSED_BYTES) -> None:
+    """Refuse a workbook whose members would expand beyond ``limit`` bytes.
+
+    Why the declared sizes suffice: Python's zip reader never returns more than a member's
+    declared size, so their sum bounds what openpyxl can decompress (a zip bomb is refused
+    before it is opened).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ImportFileError(f"not a readable XLSX workbook: {exc}") from None
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise ImportFileError(f"the workbook has more than {MAX_XLSX_MEMBERS} parts")
+    total = sum(m.file_size for m in members)
+    if total > limit:
+        raise ImportFileError(
+            f"the workbook expands to more than {limit // (1024 * 1024)} MB "
+            f"({total} bytes uncompressed)"
+        )
+
+
+def xlsx_table(data: bytes, max_rows: int = MAX_ROWS) -> tuple[list[str], list[Row]]:
+    """The header and rows of the first sheet of an XLSX workbook (its uncompressed size
+    checked first; more than ``max_rows`` rows is an error)."""
     import openpyxl
+
+    check_xlsx_size(data)
     from openpyxl.xml import DEFUSEDXML
 
     # Why: a workbook is XML from anyone; openpyxl parses it with defusedxml (no entity
@@ -76,7 +118,7 @@ def xlsx_table(data: bytes) -> tuple[list[str], list[Row]]:
     except Exception as exc:  # zipfile/openpyxl raise many types for a broken workbook
         raise ImportFileError(f"not a readable XLSX workbook: {_why(exc)}") from None
     try:
-        return _sheet_table(wb)
+        return _sheet_table(wb, max_rows)
     except ImportFileError:
         raise
     except Exception as exc:  # the sheet's XML is read lazily: entities, bad XML, bad zip
@@ -97,7 +139,7 @@ def _why(exc: Exception) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _sheet_table(wb: Any) -> tuple[list[str], list[Row]]:
+def _sheet_table(wb: Any, max_rows: int) -> tuple[list[str], list[Row]]:
     """The header and rows of the workbook's first sheet (its XML is parsed here)."""
     sheet = wb.worksheets[0]
     it: Iterator[tuple[Any, ...]] = sheet.iter_rows(values_only=True)
@@ -112,6 +154,8 @@ def _sheet_table(wb: Any) -> tuple[list[str], list[Row]]:
         cells = [_cell(v) for v in values]
         if not any(c.strip() for c in cells):
             continue
+        if len(rows) >= max_rows:
+            raise too_many_rows(max_rows)
         rows.append((number, _cells(header, cells, number)))
     return header, rows
 
