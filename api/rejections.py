@@ -60,15 +60,15 @@ async def record_rejection(request: Request, status: int, reason: str) -> None:
     actor: Actor = p.actor()
     command = f"{request.method} {route.path}"
     cycle_id = _cycle_of(request)
-    target = next(iter(request.path_params.values()), "")
-    event = CommandRejected(
-        cycle_id=cycle_id,
-        command=command,
-        target=str(target)[:MAX_TARGET],
-        status=status,
-        reason=reason[:MAX_REASON] or "refused",
-    )
+    target = next(iter(request.path_params.values()), route.path)
     try:
+        event = CommandRejected(
+            cycle_id=cycle_id,
+            command=command,
+            target=str(target)[:MAX_TARGET],
+            status=status,
+            reason=reason[:MAX_REASON] or "refused",
+        )
         await rt.ledger.append_async(
             f"rejections-{cycle_id}",
             [

@@ -111,13 +111,16 @@ async def test_authenticated_refusal_is_recorded_bounded_and_publishes_no_cycle(
             json={"due_at": "nonsense", "reason": "r" * 50_000},
             headers=api.auth("cso", "CSO"),
         )
+        no_params = await c.post("/cycles", json={}, headers=api.auth("auditor"))
         public = await _public_ids(api)
         unstarted = await c.get("/public/cycles/cycle-QQ-11/recommendations")
         dashboard = await c.get("/dashboard/cycle-QQ-11")
     assert forbidden.status_code == 403 and huge.status_code in (403, 422)
     new = _events(ledger_url)[before:]
-    assert Counter(e.event_type for e in new) == {"CommandRejected": 2}
-    first, second = new
+    assert no_params.status_code in (403, 422)
+    assert Counter(e.event_type for e in new) == {"CommandRejected": 3}
+    first, second, third = new
+    assert third.payload["target"] == "/cycles" and third.actor.role == "auditor"
     assert first.cycle_id == "cycle-QQ-11" and first.actor.organisation == "MOJ"
     assert first.payload["command"] == "POST /cycles/{cycle_id}/stages/{stage}/close"
     assert second.actor.role == "cso"
