@@ -12,6 +12,7 @@ tasks only) is not a dependency: the route checks it against the resource it loa
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
@@ -19,11 +20,16 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from uprflow.api import observability
+from uprflow.api.commands.binding import bind_secretariat, task_cycle
 from uprflow.api.idempotency import idempotency_key
+from uprflow.api.params import normalise_cycle_id
 from uprflow.api.problems import ProblemError
 from uprflow.api.runtime import Runtime
 from uprflow.api.security import ALL_ROLES, Principal, Role
 from uprflow.store.access import authenticate
+
+#: The shape of a ``{cycle_id}`` the cycle routes accept (:data:`uprflow.api.params.CycleId`).
+_CYCLE_PATH = r"(?:cycle-)?[A-Za-z]{2,3}-[0-9]{1,7}"
 
 _bearer = HTTPBearer(auto_error=False, description="a token from `uprflow tokens issue`")
 
@@ -86,10 +92,38 @@ def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
     return check
 
 
+async def _cycle_of_path(request: Request, rt: Runtime) -> str | None:
+    """The cycle a request's path names: ``{cycle_id}``, or the cycle of ``{task_id}``."""
+    params = request.path_params
+    raw = params.get("cycle_id")
+    if isinstance(raw, str):
+        if not re.fullmatch(_CYCLE_PATH, raw):
+            return None  # the route answers 422 for it
+        return normalise_cycle_id(raw)
+    task_id = params.get("task_id")
+    if isinstance(task_id, str):
+        return await asyncio.to_thread(task_cycle, rt.engine, task_id)
+    return None
+
+
+async def _bound_secretariat(
+    request: Request, rt: RuntimeDep, p: Annotated[Principal, Depends(require("secretariat"))]
+) -> Principal:
+    # Why here, once: every route that admits only the secretariat steers one cycle, named by
+    # its path; a secretariat token of another country's NMRF must not steer it (403 before
+    # anything reaches Temporal or the ledger). Starting a cycle names no cycle in its path:
+    # the route checks the profile it is started with.
+    cycle_id = await _cycle_of_path(request, rt)
+    if cycle_id is not None:
+        await bind_secretariat(rt, p, cycle_id)
+    return p
+
+
 #: Any authenticated caller.
 AnyRole = Annotated[Principal, Depends(require(*ALL_ROLES))]
-#: The NMRF secretariat: steers cycles, imports, extends and reassigns.
-Secretariat = Annotated[Principal, Depends(require("secretariat"))]
+#: The NMRF secretariat: steers cycles, imports, extends and reassigns; bound to the cycle
+#: its path names (the profile's ``nmrf.secretariat``, :mod:`uprflow.api.commands.binding`).
+Secretariat = Annotated[Principal, Depends(_bound_secretariat)]
 #: A ministry: reports progress on its recommendations.
 Ministry = Annotated[Principal, Depends(require("ministry"))]
 #: NHRIs and civil society: stakeholder submissions and independent assessments.

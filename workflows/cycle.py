@@ -20,6 +20,7 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from uprflow.activities.summary import CycleSummary, SummaryActivities
     from uprflow.domain import events as ev
+    from uprflow.domain.envelope import Actor
     from uprflow.domain.profile import Profile, add_months
     from uprflow.domain.values import Stage
     from uprflow.workflows.consultation import ConsultationStage
@@ -73,6 +74,10 @@ class CycleInput(BaseModel):
     profile_id: str = ""
     carried_over: list[RecommendationRef] = Field(default_factory=list)
     chain_next: bool = True
+    #: Who asked for the cycle and in which request (recorded on ``CycleStarted``); None for a
+    #: cycle the previous one hands over to (the workflow itself starts it).
+    requested_by: Actor | None = None
+    request_id: str | None = None
 
 
 class StageStatus(BaseModel):
@@ -158,6 +163,8 @@ class CycleWorkflow:
                     profile_id=inp.profile_id or f"{inp.country.lower()}:{profile.digest()[:12]}",
                 )
             ],
+            actor=inp.requested_by,
+            request_id=inp.request_id,
         )
         self._status = "running"
         for stage in _SEQUENTIAL:

@@ -49,6 +49,7 @@ class StageBase:
         self.deadline: datetime = datetime.min.replace(tzinfo=UTC)
         self.status = "pending"
         self.closed_early = False
+        self._close_request: CloseEarly | None = None
         self._window_changed = False
         self._seq = 0
         self._open_tasks: dict[str, Any] = {}
@@ -129,20 +130,29 @@ class StageBase:
                 )
 
     async def close(self, reason: str | None = None) -> None:
-        """Cancel what is still open and record ``StageClosed``."""
+        """Cancel what is still open and record ``StageClosed``.
+
+        Closed early, ``StageClosed`` names who asked (the secretariat's actor), for which
+        request and the reason they gave, not the stage workflow.
+        """
         if self.status == "closed":
             return
         await self.cancel_open_tasks(reason or "the stage closed")
         self.status = "closed"
+        # Why only the event's content changes: the same activity is scheduled either way, so
+        # histories recorded before this keep replaying (the command sequence is unchanged).
+        asked = self._close_request if self.closed_early else None
         await self.record(
             [
                 ev.StageClosed(
                     cycle_id=self.i.cycle_id,
                     stage=self.i.stage,
                     early=self.closed_early,
-                    reason=reason,
+                    reason=asked.reason if asked is not None else reason,
                 )
-            ]
+            ],
+            actor=asked.actor if asked is not None else None,
+            request_id=asked.request_id if asked is not None else None,
         )
         await workflow.wait_condition(workflow.all_handlers_finished)
 
@@ -158,6 +168,7 @@ class StageBase:
     async def close_early(self, req: CloseEarly) -> StageView:
         """Close the stage's window now (the secretariat's call)."""
         self._check_open()
+        self._close_request = req
         self.closed_early = True
         self._window_changed = True
         return self.view()

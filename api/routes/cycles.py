@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from uprflow.api.commands.binding import bind_start
 from uprflow.api.commands.cycles import is_running, profile_for, start_cycle_workflow
 from uprflow.api.commands.stages import stage_update
 from uprflow.api.commands.updates import temporal_client
@@ -59,11 +60,12 @@ router = APIRouter()
     },
 )
 async def start_cycle(
-    request: Request, body: CycleStartIn, rt: RuntimeDep, p: Secretariat
+    request: Request, body: CycleStartIn, rt: RuntimeDep, p: Secretariat, rid: RequestId
 ) -> JSONResponse:
     country = body.country.upper()
     wf_id = cycle_workflow_id(country, body.cycle)
     profile, profile_id = await profile_for(body, country)
+    await bind_start(rt, p, profile, wf_id)
     client = await temporal_client(rt)
     inp = CycleInput(
         country=country,
@@ -72,6 +74,8 @@ async def start_cycle(
         profile=profile,
         profile_id=profile_id,
         chain_next=body.chain_next,
+        requested_by=p.actor(),
+        request_id=rid,
     )
     started_now: dict[str, bool] = {}
 
