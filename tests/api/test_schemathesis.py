@@ -6,9 +6,15 @@ routes, and reads the audit routes too) against the demo cycle's ledger. Tempora
 address nobody listens on, so the routes that need it must answer 503 problem JSON naming
 Temporal; anything else at 5xx — above all a 500, an unhandled error — fails the run.
 
-Bounded: at most ``MAX_EXAMPLES`` examples per operation and mode; once ``BUDGET_S`` seconds
-are spent, the remaining operations get one example each (every operation is still called;
-nothing asserts on wall-clock time).
+Then the same operations again WITHOUT a token (an anonymous attacker, issue 12): still no
+server error, and the ledger does not grow by a single event from those requests (an
+anonymous caller must not be able to append to the append-only ledger).
+
+Bounded: at most ``MAX_EXAMPLES`` examples per operation and mode with the token; once
+``BUDGET_S`` seconds are spent, the remaining operations get one example each (every operation
+is still called; nothing asserts on wall-clock time). ``ANON_EXAMPLES`` per operation and mode
+without a token (cheap: refused at authentication, or public reads): at least
+``MIN_ANON_CASES`` requests without a token whatever the budget did, ``MIN_CASES`` in all.
 """
 
 from __future__ import annotations
@@ -33,6 +39,9 @@ pytestmark = pytest.mark.slow  # whole cycles or servers: not in the quick loop
 
 MAX_EXAMPLES = 10
 BUDGET_S = 40.0
+ANON_EXAMPLES = 20
+MIN_CASES = 1000
+MIN_ANON_CASES = 1000
 
 
 class ServerError(AssertionError):
@@ -64,7 +73,11 @@ def check_no_server_error(case: Any, response: Any) -> None:
 
 def test_no_server_errors(demo_ledger: DemoLedger, tmp_path: Path) -> None:
     url = copy_sqlite(demo_ledger.path, tmp_path / "ledger.db")
-    app_settings = api_settings(url)
+    # Rate limits off: a fuzz run that mostly sees 429 would test the limiter, not the routes
+    # (tests/api/test_limits.py tests the limiter).
+    app_settings = api_settings(url).model_copy(
+        update={"rate_limit_anonymous_per_minute": 0, "rate_limit_authenticated_per_minute": 0}
+    )
     engine = make_engine(url)
     try:
         _, token = issue_token(
@@ -87,6 +100,8 @@ def test_no_server_errors(demo_ledger: DemoLedger, tmp_path: Path) -> None:
     started = time.monotonic()
     calls: dict[str, int] = {}
     statuses: dict[int, int] = {}
+    anon_calls: dict[str, int] = {}
+    anon_statuses: dict[int, int] = {}
     try:
         for op in operations:
             label = f"{op.method.upper()} {op.path}"
@@ -94,13 +109,40 @@ def test_no_server_errors(demo_ledger: DemoLedger, tmp_path: Path) -> None:
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 run_examples(op, mode, headers, 1 if over_budget else MAX_EXAMPLES, calls, statuses)
             assert calls.get(label, 0) >= 1, f"{label}: no request was generated"
+
+        # Unauthenticated: every operation, no token at all.
+        before = event_count(url)
+        for op in operations:
+            label = f"{op.method.upper()} {op.path}"
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                run_examples(op, mode, {}, ANON_EXAMPLES, anon_calls, anon_statuses)
+            assert anon_calls.get(label, 0) >= 1, f"{label}: no anonymous request was generated"
+        after = event_count(url)
     finally:
         asgi.shutdown_lifespans()
     elapsed = time.monotonic() - started
+    total = sum(calls.values()) + sum(anon_calls.values())
     print(
-        f"schemathesis: {sum(calls.values())} requests over {len(labels)} operations in "
-        f"{elapsed:.1f} s; statuses {dict(sorted(statuses.items()))}"
+        f"schemathesis: {sum(calls.values())} requests with a token, "
+        f"{sum(anon_calls.values())} without, over {len(labels)} operations in {elapsed:.1f} s; "
+        f"statuses {dict(sorted(statuses.items()))}, "
+        f"anonymous {dict(sorted(anon_statuses.items()))}"
     )
+    assert total >= MIN_CASES, f"only {total} generated requests"
+    assert sum(anon_calls.values()) >= MIN_ANON_CASES, anon_calls
+    # No ledger growth from anonymous callers (issue 12, item 1): refusals of callers without
+    # a token are not recorded, so no anonymous request appends anything.
+    assert after == before, f"{after - before} events appended by unauthenticated requests"
+
+
+def event_count(url: str) -> int:
+    """Events in the ledger (read with a fresh engine; the app's engine keeps writing)."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.exec_driver_sql("SELECT count(*) FROM events").scalar() or 0)
+    finally:
+        engine.dispose()
 
 
 def run_examples(
@@ -129,7 +171,7 @@ def run_examples(
     )
     @given(case=strategy, auth=st.just(headers))
     def call(case: Any, auth: dict[str, str]) -> None:
-        merged = {**(case.headers or {}), **auth}
+        merged = {**strip_auth(case.headers or {}), **auth}
         response = case.call(headers=merged)
         calls[label] = calls.get(label, 0) + 1
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
@@ -145,6 +187,11 @@ def run_examples(
         if mode is GenerationMode.NEGATIVE and "Unsatisfiable" in type(exc).__name__:
             return
         raise
+
+
+def strip_auth(headers: dict[str, str]) -> dict[str, str]:
+    """The generated headers without any Authorization (the token, if any, is ours to add)."""
+    return {k: v for k, v in headers.items() if k.lower() != "authorization"}
 
 
 @pytest.fixture(autouse=True)
