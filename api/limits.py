@@ -160,6 +160,10 @@ class Limits:
             return
         if not self._ready:
             self._setup()
+        route = self._route(scope)
+        if route is not None:
+            # Why: an answer given here is still counted under its route template.
+            scope["route"] = route
         auth = _header(scope, b"authorization")
         token = auth[7:].strip() if auth and auth[:7].lower() == "bearer " else None
         token_key = "t:" + hashlib.sha256(token.encode()).hexdigest()[:32] if token else None
