@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from uprflow.api.commands.imports import import_file as import_recommendations_file
@@ -22,6 +22,7 @@ from uprflow.api.params import CycleId, normalise_cycle_id
 from uprflow.api.problems import ProblemError, problem_responses
 from uprflow.api.queries.triage import shipped_profile, triage_items
 from uprflow.api.schemas.triage import TriageList
+from uprflow.api.upload import openapi_file_body, read_file
 from uprflow.domain.envelope import Actor
 from uprflow.importing import ImportSummary
 from uprflow.importing.fields import parse_cycle_id
@@ -45,6 +46,7 @@ router = APIRouter()
     "the cycle is past its decisions (`positions_held` counts the others).",
     tags=["recommendations"],
     responses=problem_responses(401, 403, 404, 413, 422),
+    openapi_extra=openapi_file_body("file", "the file to import"),
 )
 async def import_file(
     request: Request,
@@ -52,20 +54,16 @@ async def import_file(
     rt: RuntimeDep,
     p: Secretariat,
     rid: RequestId,
-    file: Annotated[UploadFile, File(description="the file to import")],
 ) -> JSONResponse:
     try:
         cycle_id = normalise_cycle_id(cycle_id)
         parse_cycle_id(cycle_id)
     except ValueError:
         raise ProblemError(422, f"{cycle_id!r} is not a cycle id like cycle-KE-4") from None
-    # The body was capped at UPRFLOW_MAX_IMPORT_BYTES as it arrived (api/limits.py); the
-    # file within it cannot be larger.
-    limit = rt.settings.max_import_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise ProblemError(413, f"the file is larger than {limit} bytes", kind="too-large")
-    name = file.filename or "upload"
+    # Why read here: only now, with the token and role checked, is the body read, in memory
+    # (never spooled to disk), capped at UPRFLOW_MAX_IMPORT_BYTES as it arrives (api/limits.py).
+    filename, data = await read_file(request, "file")
+    name = filename or "upload"
     actor = Actor(role=p.role, organisation=p.organisation, subject=p.token_id)
 
     async def run() -> Any:

@@ -242,3 +242,29 @@ async def test_imports_are_capped_by_rows_and_uncompressed_size(tmp_path: Path) 
         assert [e.event_type for e in iter_all(engine)] == ["CommandRejected"] * 2
     finally:
         engine.dispose()
+
+
+async def test_the_import_upload_is_read_only_after_the_token(tmp_path: Path) -> None:
+    path = "/cycles/cycle-KE-4/recommendations/import-file"
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n\r\n'
+        b"a,b\r\n--b--\r\n"
+    )
+    head = {"content-type": "multipart/form-data; boundary=b", "content-length": str(len(body))}
+    async with _app(tmp_path) as (app, settings, url):
+        forged = await _raw(app, "POST", path, {**head, "authorization": "Bearer forged"}, [body])
+        auditor = {"authorization": f"Bearer {_token(url, settings, 'auditor', 'AUDIT')}"}
+        wrong_role = await _raw(app, "POST", path, {**head, **auditor}, [body])
+        secretariat = {"authorization": f"Bearer {_token(url, settings)}"}
+        no_file = body.replace(b'name="file"', b'name="other"')
+        missing = await _raw(
+            app,
+            "POST",
+            path,
+            {**head, **secretariat, "content-length": str(len(no_file))},
+            [no_file],
+        )
+    # A forged token or the wrong role is refused before a byte of the upload is read.
+    assert (forged[0], forged[3]) == (401, 0)
+    assert (wrong_role[0], wrong_role[3]) == (403, 0)
+    assert missing[0] == 422 and missing[2]["errors"][0]["field"] == "body.file"
