@@ -18,7 +18,6 @@ from starlette.requests import Request
 from uprflow.api.problems import FieldError, ProblemError
 
 
-#: OpenAPI request body of a route taking one file named ``field``.
 def openapi_file_body(field: str, description: str) -> dict[str, Any]:
     """The ``openapi_extra`` documenting a multipart body with one required file."""
     return {
@@ -96,12 +95,12 @@ async def read_file(request: Request, field: str) -> tuple[str, bytes]:
         "on_header_value": on_header_value,
         "on_header_end": on_header_end,
     }
-    parser = MultipartParser(boundary, callbacks)
     try:
+        parser = MultipartParser(boundary, callbacks)
         async for chunk in request.stream():
             parser.write(chunk)
         parser.finalize()
-    except FormParserError:
+    except (FormParserError, ValueError):
         raise _missing(field, "the multipart body is malformed") from None
     if "data" not in found:
         raise _missing(field, "Field required")
