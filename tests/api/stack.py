@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,6 +29,7 @@ from temporalio.testing import WorkflowEnvironment
 from uprflow.api.app import create_app
 from uprflow.config import Settings
 from uprflow.domain.envelope import EventEnvelope
+from uprflow.profiles import load_profile
 from uprflow.store.access import issue_token
 from uprflow.store.db import make_engine
 from uprflow.store.ledger import Ledger
@@ -140,3 +142,20 @@ def problem(resp: httpx.Response, status: int) -> dict[str, Any]:
     body: dict[str, Any] = resp.json()
     assert body["status"] == status and body["title"] and body["detail"], body
     return body
+
+
+async def start_default_cycle(client: httpx.AsyncClient, number: int) -> httpx.Response:
+    """``POST /cycles``: cycle ``number`` of the default profile, reviewed 400 days ago."""
+    profile = load_profile("default")
+    response = await client.post(
+        "/cycles",
+        json={
+            "country": profile.country,
+            "cycle": number,
+            "review_date": (date.today() - timedelta(days=400)).isoformat(),
+            "profile": profile.model_dump(mode="json"),
+            "chain_next": False,
+        },
+    )
+    assert response.status_code == 201, response.text
+    return response

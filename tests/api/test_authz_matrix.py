@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from tests.api.stack import E2E, eventually
+from tests.api.stack import E2E, eventually, start_default_cycle
 from uprflow.profiles import load_profile
 
 OWN, FOREIGN = "MOJ", "MOH"
@@ -39,18 +39,7 @@ async def _start_cycle(e2e: E2E) -> tuple[str, dict[str, Any]]:
     sec = e2e.client("secretariat", "SEC")
     profile = load_profile("default")
     n = random.randint(10_000, 10**6)
-    started = await sec.post(
-        "/cycles",
-        json={
-            "country": profile.country,
-            "cycle": n,
-            "review_date": (date.today() - timedelta(days=400)).isoformat(),
-            "profile": profile.model_dump(mode="json"),
-            "chain_next": False,
-        },
-    )
-    assert started.status_code == 201, started.text
-    cycle_id = started.json()["cycle_id"]
+    cycle_id = (await start_default_cycle(sec, n)).json()["cycle_id"]
 
     async def own_task() -> dict[str, Any] | None:
         r = await sec.get("/tasks", params={"cycle_id": cycle_id, "assignee": OWN})

@@ -15,13 +15,13 @@ auditor verifies the ledger and reads the cycle as it stood before the decision.
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.api.stack import E2E, eventually, problem
+from tests.api.stack import E2E, eventually, problem, start_default_cycle
 from uprflow.demo.scenario import load_scenario
 from uprflow.domain.values import Position
 from uprflow.profiles import load_profile
@@ -99,17 +99,7 @@ async def test_a_cycle_through_the_api(e2e: E2E) -> None:
     sec = people["SEC"]
     profile = load_profile("default")
     n = random.randint(10_000, 10**6)
-    started = await sec.post(
-        "/cycles",
-        json={
-            "country": profile.country,
-            "cycle": n,
-            "review_date": (date.today() - timedelta(days=400)).isoformat(),
-            "profile": profile.model_dump(mode="json"),
-            "chain_next": False,
-        },
-    )
-    assert started.status_code == 201, started.text
+    started = await start_default_cycle(sec, n)
     cycle_id = started.json()["cycle_id"]
     assert cycle_id == f"cycle-{profile.country}-{n}" and started.json()["status"] == "started"
 

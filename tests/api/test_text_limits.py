@@ -8,25 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from tests.api.conftest import DemoLedger, serve
 from tests.api.stack import problem
+from tests.ledger import event_count
 from uprflow.domain.tasks import PayloadError, TaskContext, TaskKind, validate_completion
 from uprflow.domain.text import LONG_MAX, SHORT_MAX
-from uprflow.store.db import make_engine
-from uprflow.store.schema import events
 
 NUL = "a\x00b"
-
-
-def _count(url: str) -> int:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())
-    finally:
-        engine.dispose()
 
 
 def _fields(body: dict[str, Any]) -> set[str]:
@@ -90,7 +79,7 @@ def _fields(body: dict[str, Any]) -> set[str]:
 async def test_http_bodies_refuse_control_and_oversized_text(
     demo_url: str, demo_ledger: DemoLedger, role: str, org: str, path: str, body: Any, field: str
 ) -> None:
-    before = _count(demo_url)
+    before = event_count(demo_url)
     async with serve(demo_url) as api:
         url = path.format(c=demo_ledger.cycle_id)
         resp = await api.client.post(url, json=body, headers=api.auth(role, org))
@@ -99,7 +88,7 @@ async def test_http_bodies_refuse_control_and_oversized_text(
     detail = " ".join(e.get("message", "") for e in found["errors"])
     assert "control character" in detail or "at most" in detail, found
     # Refusals are recorded as CommandRejected; the command itself wrote nothing else.
-    assert _count(demo_url) <= before + 1
+    assert event_count(demo_url) <= before + 1
 
 
 def test_crlf_tab_newline_are_text() -> None:

@@ -12,13 +12,14 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from tests.importing.cycles import start_cycle
+from tests.ledger import event_count
 from uprflow.api.app import create_app
 from uprflow.cli import app as cli_app
 from uprflow.config import Settings
 from uprflow.store.access import issue_token
 from uprflow.store.db import make_engine
 from uprflow.store.migrate import migrate
-from uprflow.store.schema import events, proj_recommendations
+from uprflow.store.schema import proj_recommendations
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "import"
@@ -48,15 +49,6 @@ def _positions(url: str, cycle_id: str) -> Counter[str]:
     return Counter(r.position for r in rows)
 
 
-def _event_count(url: str) -> int:
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one())
-    finally:
-        engine.dispose()
-
-
 @pytest.mark.parametrize(
     ("path", "cycle", "supported", "noted"),
     [
@@ -75,10 +67,10 @@ def test_slovenia_counts_and_reimport(
     migrate(db_url)
     _import(db_url, path)
     assert _positions(db_url, cycle) == {"supported": supported, "noted": noted}
-    before = _event_count(db_url)
+    before = event_count(db_url)
     assert before == 2 * (supported + noted)  # received + decided; SI has no shipped profile
     out = _import(db_url, path)
-    assert _event_count(db_url) == before
+    assert event_count(db_url) == before
     assert "already present" in out
 
 
@@ -130,7 +122,7 @@ def test_broken_files_name_row_and_column_and_write_nothing(
     )
     assert result.exit_code == 2, result.output
     assert expected in result.output
-    assert _event_count(db_url) == 0
+    assert event_count(db_url) == 0
 
 
 @pytest.mark.slow
